@@ -1,0 +1,496 @@
+"""The catalogue: what recipes are made of, and who sells it.
+
+Components are generic capabilities (send notifications, take payments); offerings are
+the products suppliers list that provide them; conformance claims tie offerings to the
+standards they meet. Councils, council types, service areas and the Local Government
+Service List are reference data loaded from real open data in fixtures/.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from markdownx.models import MarkdownxField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.search import index
+
+from .markdown import render_markdown
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+gcloud_service_id_validator = RegexValidator(
+    r"^\d{15}$",
+    "Enter a G-Cloud service ID as 15 digits, like 123456789012345",
+)
+companies_house_number_validator = RegexValidator(
+    r"^(\d{8}|[A-Z]{2}\d{6})$",
+    "Enter a Companies House number as 8 digits, or 2 capital letters and 6 digits, like SC123456",
+)
+
+
+class CouncilType(models.Model):
+    """A kind of council (district, county, unitary...), using mySociety's type codes.
+
+    Recipes say which types they serve; each Council has one type.
+    """
+
+    code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=100)
+    plural_name = models.CharField(max_length=100)
+    tier = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Which tier of services it provides: county, district or unitary (all).",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Council(index.Indexed, models.Model):
+    """A real UK local authority, from mySociety's register joined with GOV.UK's list.
+
+    Adoptions record which councils run which recipes; the basket scales costs to a
+    council's population.
+    """
+
+    code = models.CharField("mySociety code", max_length=8, unique=True)
+    gss_code = models.CharField("GSS code", max_length=12, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200, help_text="Short name, such as 'Leeds'.")
+    official_name = models.CharField(max_length=255)
+    council_type = models.ForeignKey(CouncilType, on_delete=models.PROTECT, related_name="councils")
+    nation = models.CharField(max_length=40)
+    region = models.CharField(max_length=60, blank=True)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Mid-2020 estimate, from mySociety's register."
+    )
+    homepage_url = models.URLField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="districts",
+        help_text="The county council above a district council, in two-tier areas.",
+    )
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("official_name"),
+        index.AutocompleteField("name"),
+        index.FilterField("council_type_id"),
+        index.FilterField("region"),
+        index.FilterField("nation"),
+    ]
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("official_name"),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("gss_code"), FieldPanel("slug")]),
+        FieldPanel("council_type"),
+        FieldRowPanel([FieldPanel("nation"), FieldPanel("region")]),
+        FieldPanel("population"),
+        FieldPanel("homepage_url"),
+        FieldPanel("parent"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.official_name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:council_detail", kwargs={"slug": self.slug})
+
+
+class ServiceArea(models.Model):
+    """A grouping of council services (the esd Functions list), in a two-level tree.
+
+    Recipes are filed under service areas; the home page browses by the top level.
+    """
+
+    identifier = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recipes:area", kwargs={"slug": self.slug})
+
+
+class LocalService(index.Indexed, models.Model):
+    """One service from the Local Government Service List (LGSL), with the tier of
+    council that provides it where GOV.UK records one."""
+
+    identifier = models.PositiveIntegerField("LGSL identifier", unique=True)
+    label = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    providing_tier = models.CharField(max_length=40, blank=True)
+
+    search_fields = [
+        index.SearchField("label"),
+        index.AutocompleteField("label"),
+        index.FilterField("identifier"),
+    ]
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = "LGSL service"
+
+    def __str__(self):
+        return f"{self.label} (LGSL {self.identifier})"
+
+    @property
+    def esd_url(self):
+        return f"https://standards.esd.org.uk/?uri=service%2F{self.identifier}"
+
+
+class Standard(index.Indexed, models.Model):
+    """A data, technical, accessibility or policy standard that components should meet
+    and offerings claim conformance to."""
+
+    class Category(models.TextChoices):
+        DATA = "data", "Data standard"
+        TECHNICAL = "technical", "Technical standard"
+        ACCESSIBILITY = "accessibility", "Accessibility"
+        SECURITY = "security", "Security and identity"
+        POLICY = "policy", "Policy and guidance"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    summary = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    url = models.URLField("Official page")
+    owner = models.CharField(max_length=200, blank=True, help_text="Who maintains it.")
+    licence = models.CharField(max_length=120, blank=True)
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("short_name", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+        index.FilterField("category"),
+    ]
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("short_name"), FieldPanel("slug")]),
+        FieldPanel("category"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("url"),
+        FieldRowPanel([FieldPanel("owner"), FieldPanel("licence")]),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:standard_detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Component(index.Indexed, ClusterableModel):
+    """A generic capability a service needs, such as 'Send notifications'.
+
+    Recipes list components as ingredients; offerings provide them.
+    """
+
+    class Category(models.TextChoices):
+        NOTIFICATIONS = "notifications", "Notifications and messaging"
+        PAYMENTS = "payments", "Payments"
+        IDENTITY = "identity", "Identity and sign-in"
+        LOCATION = "location", "Address and location"
+        FORMS = "forms", "Forms"
+        CASE_MANAGEMENT = "case_management", "Case and workflow management"
+        BOOKING = "booking", "Booking and scheduling"
+        CONTENT = "content", "Content and publishing"
+        INTEGRATION = "integration", "Data and integration"
+        DOCUMENTS = "documents", "Documents and records"
+        REPORTING = "reporting", "Reporting and analytics"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.CharField(
+        "Capability category", max_length=20, choices=Category.choices, db_index=True
+    )
+    summary = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    standards = ParentalManyToManyField(
+        Standard,
+        blank=True,
+        related_name="components",
+        help_text="Standards a product providing this component should meet.",
+    )
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+        index.FilterField("category"),
+    ]
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("slug"), FieldPanel("category")]),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("standards", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:component_detail", kwargs={"slug": self.slug})
+
+
+class Supplier(index.Indexed, models.Model):
+    """An organisation that lists offerings. Sample suppliers are fictional and
+    labelled as such on every page that shows them."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    website = models.URLField(blank=True)
+    companies_house_number = models.CharField(
+        max_length=8, blank=True, validators=[companies_house_number_validator]
+    )
+    is_sme = models.BooleanField(
+        "Small or medium-sized enterprise",
+        null=True,
+        blank=True,
+        help_text="Leave blank if unknown.",
+    )
+    description = models.TextField(blank=True)
+    contact_email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
+    is_sample = models.BooleanField(
+        "Sample data",
+        default=False,
+        help_text="A fictional supplier for demonstration; the site labels it.",
+    )
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+        index.FilterField("is_sme"),
+    ]
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("website"),
+        FieldRowPanel([FieldPanel("companies_house_number"), FieldPanel("is_sme")]),
+        FieldPanel("description"),
+        FieldPanel("contact_email"),
+        FieldPanel("is_sample"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:supplier_detail", kwargs={"slug": self.slug})
+
+    @property
+    def companies_house_url(self):
+        if not self.companies_house_number or self.is_sample:
+            return ""
+        return (
+            "https://find-and-update.company-information.service.gov.uk/company/"
+            f"{self.companies_house_number}"
+        )
+
+
+class OfferingQuerySet(models.QuerySet):
+    def public(self):
+        """Offerings anyone may see: published and not withdrawn."""
+        return self.filter(live=True, withdrawn_at__isnull=True)
+
+
+class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    """A supplier's product that provides one or more components, with its price and
+    the standards it claims to conform to. Drafts and revisions are kept, so the public
+    page shows the published version while changes wait for approval."""
+
+    class PricingUnit(models.TextChoices):
+        PER_YEAR = "per_year", "per year"
+        PER_MONTH = "per_month", "per month"
+        PER_TRANSACTION = "per_transaction", "per transaction"
+        PER_USER = "per_user", "per user per year"
+
+    class Hosting(models.TextChoices):
+        CLOUD_UK = "cloud_uk", "Cloud, hosted in the UK"
+        CLOUD_NON_UK = "cloud_non_uk", "Cloud, hosted outside the UK"
+        SELF_HOSTED = "self_hosted", "You host it"
+        GOV_PLATFORM = "gov_platform", "Government platform"
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="offerings")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300)
+    description = MarkdownxField(blank=True, help_text="Markdown. Shown sanitised.")
+    components = ParentalManyToManyField(Component, related_name="offerings")
+    pricing_unit = models.CharField(max_length=20, choices=PricingUnit.choices)
+    price = models.DecimalField(**MONEY, help_text="In pounds. The lowest price if it is a range.")
+    price_max = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="The highest price, if the price is a range."
+    )
+    setup_fee = models.DecimalField(**MONEY, null=True, blank=True)
+    pricing_notes = models.CharField(max_length=300, blank=True)
+    hosting = models.CharField(max_length=20, choices=Hosting.choices)
+    gcloud_service_id = models.CharField(
+        "G-Cloud service ID",
+        max_length=15,
+        blank=True,
+        validators=[gcloud_service_id_validator],
+    )
+    open_source_licence = models.CharField(
+        max_length=60, blank=True, help_text="An SPDX identifier such as MIT or AGPL-3.0-only."
+    )
+    repository_url = models.URLField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfferingQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+        index.RelatedFields("supplier", [index.SearchField("name")]),
+        index.FilterField("live"),
+        index.FilterField("hosting"),
+        index.FilterField("pricing_unit"),
+        index.FilterField("supplier_id"),
+    ]
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("slug"), FieldPanel("supplier")]),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("components", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pricing_unit"), FieldPanel("price")]),
+                FieldRowPanel([FieldPanel("price_max"), FieldPanel("setup_fee")]),
+                FieldPanel("pricing_notes"),
+            ],
+            heading="Pricing",
+        ),
+        FieldPanel("hosting"),
+        FieldPanel("gcloud_service_id"),
+        FieldRowPanel([FieldPanel("open_source_licence"), FieldPanel("repository_url")]),
+        InlinePanel("claims", heading="Conformance claims", label="Claim"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:offering_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    @property
+    def status_label(self):
+        if self.is_withdrawn:
+            return "Withdrawn"
+        if not self.live:
+            return "Draft"
+        if self.has_unpublished_changes:
+            return "Published, changes waiting"
+        return "Published"
+
+    @property
+    def is_open_source(self):
+        return bool(self.open_source_licence)
+
+    @property
+    def gcloud_url(self):
+        if not self.gcloud_service_id:
+            return ""
+        return f"https://www.applytosupply.digitalmarketplace.service.gov.uk/g-cloud/services/{self.gcloud_service_id}"
+
+    @cached_property
+    def description_html(self):
+        return render_markdown(self.description)
+
+
+class ConformanceClaim(models.Model):
+    """An offering's claim to meet a standard, with evidence. An editor may verify it;
+    until then the site shows it as claimed only."""
+
+    offering = ParentalKey(Offering, on_delete=models.CASCADE, related_name="claims")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="claims")
+    evidence_url = models.URLField("Evidence URL", blank=True)
+    statement = models.TextField(blank=True, help_text="How the offering meets the standard.")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldPanel("standard"),
+        FieldPanel("evidence_url"),
+        FieldPanel("statement"),
+        FieldPanel("verified_at"),
+    ]
+
+    class Meta:
+        ordering = ["standard__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "standard"], name="one_claim_per_standard")
+        ]
+
+    def __str__(self):
+        return f"{self.offering} meets {self.standard}"
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None

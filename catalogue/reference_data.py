@@ -1,0 +1,163 @@
+"""Loads the real open data in fixtures/open_data into the reference tables: council
+types, councils, service areas (esd functions) and the Local Government Service List.
+
+Every loader is idempotent: it updates rows in place by their stable identifier, so it
+can run on every start without duplicating anything.
+"""
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Council, CouncilType, LocalService, ServiceArea
+
+OPEN_DATA = Path(settings.BASE_DIR) / "fixtures" / "open_data"
+
+# mySociety's type codes, with the tier of services each provides.
+COUNCIL_TYPES = [
+    ("NMD", "District council", "District councils", "district"),
+    ("CTY", "County council", "County councils", "county"),
+    ("UA", "Unitary authority", "Unitary authorities", "unitary"),
+    ("MD", "Metropolitan district", "Metropolitan districts", "unitary"),
+    ("LBO", "London borough", "London boroughs", "unitary"),
+    ("CC", "City corporation", "City corporations", "unitary"),
+    ("SCO", "Scottish council", "Scottish councils", "unitary"),
+    ("WPA", "Welsh principal authority", "Welsh principal authorities", "unitary"),
+    ("NID", "Northern Ireland district council", "Northern Ireland district councils", "district"),
+    ("COMB", "Combined authority", "Combined authorities", ""),
+    ("SRA", "Strategic regional authority", "Strategic regional authorities", ""),
+]
+
+
+def read_csv(name: str) -> Iterator[dict[str, str]]:
+    with (OPEN_DATA / name).open(encoding="utf-8-sig", newline="") as source:
+        yield from csv.DictReader(source)
+
+
+def council_types_load() -> dict[str, CouncilType]:
+    types = {}
+    for order, (code, name, plural, tier) in enumerate(COUNCIL_TYPES):
+        types[code], _ = CouncilType.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "plural_name": plural, "tier": tier, "sort_order": order},
+        )
+    return types
+
+
+def _population(value: str) -> int | None:
+    try:
+        return round(float(value))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def councils_load() -> int:
+    """Current UK councils from mySociety's register, with homepages from GOV.UK's list."""
+    types = council_types_load()
+    homepages_by_gss, homepages_by_slug = {}, {}
+    for row in read_csv("govuk_local_authorities.csv"):
+        homepages_by_gss[row["gss"]] = row["homepage_url"]
+        homepages_by_slug[row["slug"]] = row["homepage_url"]
+
+    rows = [
+        row for row in read_csv("uk_local_authorities.csv") if row["current-authority"] == "True"
+    ]
+    used_slugs: set[str] = set()
+    parents: dict[str, str] = {}
+    for row in rows:
+        slug = row["gov-uk-slug"] or slugify(row["nice-name"])
+        if slug in used_slugs:
+            slug = f"{slug}-{row['local-authority-code'].lower()}"
+        used_slugs.add(slug)
+        Council.objects.update_or_create(
+            code=row["local-authority-code"],
+            defaults={
+                "gss_code": row["gss-code"],
+                "slug": slug,
+                "name": row["nice-name"],
+                "official_name": row["official-name"],
+                "council_type": types[row["local-authority-type"]],
+                "nation": row["nation"],
+                "region": row["region"],
+                "population": _population(row["pop-2020"]),
+                "homepage_url": homepages_by_gss.get(row["gss-code"])
+                or homepages_by_slug.get(row["gov-uk-slug"], ""),
+            },
+        )
+        if row["county-la"]:
+            parents[row["local-authority-code"]] = row["county-la"]
+
+    by_code = {council.code: council for council in Council.objects.all()}
+    for code, parent_code in parents.items():
+        parent = by_code.get(parent_code)
+        if parent and by_code[code].parent_id != parent.pk:
+            by_code[code].parent = parent
+            by_code[code].save(update_fields=["parent"])
+    return len(rows)
+
+
+@transaction.atomic
+def service_areas_load() -> int:
+    """The esd Functions list: 13 top-level service areas and their sub-areas."""
+    rows = list(read_csv("lgsl_functions_2015.csv"))
+    areas, used_slugs = {}, set()
+    for row in rows:
+        # Some labels repeat under different parents ("Other" and the like).
+        slug = slugify(row["Label"])[:90]
+        if slug in used_slugs:
+            slug = f"{slug}-{row['Identifier']}"
+        used_slugs.add(slug)
+        areas[row["Identifier"]], _ = ServiceArea.objects.update_or_create(
+            identifier=int(row["Identifier"]),
+            defaults={"name": row["Label"].strip(), "slug": slug},
+        )
+    for row in rows:
+        parent_id = row["Parent identifiers"].split(",")[0].strip()
+        parent = areas.get(parent_id)
+        area = areas[row["Identifier"]]
+        if area.parent_id != (parent.pk if parent else None):
+            area.parent = parent
+            area.save(update_fields=["parent"])
+    return len(rows)
+
+
+@transaction.atomic
+def local_services_load() -> int:
+    """The Local Government Service List, with GOV.UK's providing tier where it has one."""
+    tiers = {
+        row["LGSL"]: row["Providing Tier"] for row in read_csv("govuk_local_services_lgsl.csv")
+    }
+    existing = {service.identifier: service for service in LocalService.objects.all()}
+    to_create, to_update = [], []
+    for row in read_csv("lgsl_services_2015.csv"):
+        identifier = int(row["Identifier"])
+        values = {
+            "label": " ".join(row["Label"].split()),
+            "description": row["Description"].strip(),
+            "providing_tier": tiers.get(row["Identifier"], ""),
+        }
+        service = existing.get(identifier)
+        if service is None:
+            to_create.append(LocalService(identifier=identifier, **values))
+        elif any(getattr(service, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(service, key, value)
+            to_update.append(service)
+    LocalService.objects.bulk_create(to_create, batch_size=500)
+    LocalService.objects.bulk_update(
+        to_update, ["label", "description", "providing_tier"], batch_size=500
+    )
+    return len(existing) + len(to_create)
+
+
+def reference_data_load() -> dict[str, int]:
+    return {
+        "councils": councils_load(),
+        "service areas": service_areas_load(),
+        "LGSL services": local_services_load(),
+    }

@@ -1,0 +1,194 @@
+"""Public list and detail pages for the catalogue. Views stay thin: selectors build the
+queries, forms validate the filters."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .forms import ComponentFilterForm, CouncilFilterForm, OfferingFilterForm, SupplierFilterForm
+from .models import Component, Council, Standard, Supplier
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """One page of results; an out-of-range or malformed page number is a 404, not a 500."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
+        raise Http404("No such page of results")
+    return paginator.page(int(number))
+
+
+def filtered_list(
+    request, template, *, title, queryset, form_class, context_name, per_page=PAGE_SIZE
+):
+    form = form_class(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+        queryset = queryset.none()
+    elif form.is_bound:
+        queryset = form.filter(queryset)
+    page_obj = paginate(request, queryset, per_page)
+    context = {
+        "page_title": title,
+        "breadcrumbs": [("Home", "/"), (title, "")],
+        "form": form,
+        "page_obj": page_obj,
+        context_name: page_obj.object_list,
+        "result_count": page_obj.paginator.count,
+    }
+    return render(request, template, context, status=status)
+
+
+@require_safe
+def component_list(request):
+    return filtered_list(
+        request,
+        "catalogue/component_list.html",
+        title="Components",
+        queryset=selectors.component_list(),
+        form_class=ComponentFilterForm,
+        context_name="components",
+        per_page=100,
+    )
+
+
+@require_safe
+def component_detail(request, slug):
+    component = get_object_or_404(Component.objects.prefetch_related("standards"), slug=slug)
+    offerings = list(selectors.component_offerings(component))
+    return render(
+        request,
+        "catalogue/component_detail.html",
+        {
+            "page_title": component.name,
+            "breadcrumbs": [("Home", "/"), ("Components", "/components/"), (component.name, "")],
+            "component": component,
+            "offerings": offerings,
+            "recipes": selectors.component_recipes(component),
+            "wanted_standards": list(component.standards.all()),
+        },
+    )
+
+
+@require_safe
+def standard_list(request):
+    standards = selectors.standard_list()
+    return render(
+        request,
+        "catalogue/standard_list.html",
+        {
+            "page_title": "Standards",
+            "breadcrumbs": [("Home", "/"), ("Standards", "")],
+            "standards": standards,
+        },
+    )
+
+
+@require_safe
+def standard_detail(request, slug):
+    standard = get_object_or_404(Standard, slug=slug)
+    claims = list(selectors.standard_claims(standard))
+    return render(
+        request,
+        "catalogue/standard_detail.html",
+        {
+            "page_title": standard.name,
+            "breadcrumbs": [
+                ("Home", "/"),
+                ("Standards", "/standards/"),
+                (standard.display_name, ""),
+            ],
+            "standard": standard,
+            "components": standard.components.order_by("name"),
+            "recipes": standard.recipes.live().order_by("title"),
+            "verified_claims": [claim for claim in claims if claim.is_verified],
+            "claimed_claims": [claim for claim in claims if not claim.is_verified],
+        },
+    )
+
+
+@require_safe
+def supplier_list(request):
+    return filtered_list(
+        request,
+        "catalogue/supplier_list.html",
+        title="Suppliers",
+        queryset=selectors.supplier_list(),
+        form_class=SupplierFilterForm,
+        context_name="suppliers",
+    )
+
+
+@require_safe
+def supplier_detail(request, slug):
+    supplier = get_object_or_404(Supplier, slug=slug)
+    return render(
+        request,
+        "catalogue/supplier_detail.html",
+        {
+            "page_title": supplier.name,
+            "breadcrumbs": [("Home", "/"), ("Suppliers", "/suppliers/"), (supplier.name, "")],
+            "supplier": supplier,
+            "offerings": selectors.supplier_offerings(supplier),
+        },
+    )
+
+
+@require_safe
+def offering_list(request):
+    return filtered_list(
+        request,
+        "catalogue/offering_list.html",
+        title="Offerings",
+        queryset=selectors.public_offerings().order_by("name"),
+        form_class=OfferingFilterForm,
+        context_name="offerings",
+    )
+
+
+@require_safe
+def offering_detail(request, slug):
+    offering = get_object_or_404(selectors.public_offerings(), slug=slug)
+    return render(
+        request,
+        "catalogue/offering_detail.html",
+        {
+            "page_title": offering.name,
+            "breadcrumbs": [("Home", "/"), ("Offerings", "/offerings/"), (offering.name, "")],
+            "offering": offering,
+            "supplier": offering.supplier,
+        },
+    )
+
+
+@require_safe
+def council_list(request):
+    return filtered_list(
+        request,
+        "catalogue/council_list.html",
+        title="Councils",
+        queryset=selectors.council_list(),
+        form_class=CouncilFilterForm,
+        context_name="councils",
+        per_page=50,
+    )
+
+
+@require_safe
+def council_detail(request, slug):
+    council = get_object_or_404(Council.objects.select_related("council_type", "parent"), slug=slug)
+    return render(
+        request,
+        "catalogue/council_detail.html",
+        {
+            "page_title": council.name,
+            "breadcrumbs": [("Home", "/"), ("Councils", "/councils/"), (council.name, "")],
+            "council": council,
+            "adoptions": selectors.council_adoptions(council),
+        },
+    )

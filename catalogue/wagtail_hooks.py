@@ -1,0 +1,80 @@
+"""The catalogue in the Wagtail admin: one menu group, with search, filters and list
+columns chosen for what editors look for."""
+
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Component, Council, LocalService, Offering, Standard, Supplier
+
+
+class ComponentViewSet(SnippetViewSet):
+    model = Component
+    icon = "cogs"
+    menu_order = 100
+    list_display = ["name", "category", "slug"]
+    list_filter = ["category"]
+    search_fields = ["name", "summary"]
+
+
+class StandardViewSet(SnippetViewSet):
+    model = Standard
+    icon = "tick-inverse"
+    list_display = ["name", "short_name", "category", "owner"]
+    list_filter = ["category"]
+    search_fields = ["name", "short_name", "summary"]
+
+
+class SupplierViewSet(SnippetViewSet):
+    model = Supplier
+    icon = "group"
+    list_display = [
+        "name",
+        BooleanColumn("is_sme", label="SME"),
+        BooleanColumn("is_sample", label="Sample"),
+    ]
+    list_filter = ["is_sme", "is_sample"]
+    search_fields = ["name", "description"]
+
+
+class OfferingViewSet(SnippetViewSet):
+    model = Offering
+    icon = "tag"
+    list_display = ["name", "supplier", "pricing_unit", "price", "gcloud_service_id", "live"]
+    list_filter = ["live", "hosting", "pricing_unit", "components"]
+    search_fields = ["name", "summary", "gcloud_service_id"]
+    list_per_page = 50
+
+
+class CouncilViewSet(SnippetViewSet):
+    model = Council
+    icon = "site"
+    list_display = ["name", "council_type", "region", "population"]
+    list_filter = ["council_type", "nation", "region"]
+    search_fields = ["name", "official_name", "code"]
+    list_per_page = 50
+
+
+class LocalServiceViewSet(SnippetViewSet):
+    model = LocalService
+    icon = "list-ul"
+    list_display = ["label", "identifier", "providing_tier"]
+    search_fields = ["label"]
+    list_per_page = 50
+
+
+class CatalogueGroup(SnippetViewSetGroup):
+    menu_label = "Catalogue"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (
+        ComponentViewSet,
+        StandardViewSet,
+        SupplierViewSet,
+        OfferingViewSet,
+        CouncilViewSet,
+        LocalServiceViewSet,
+    )
+
+
+register_snippet(CatalogueGroup)

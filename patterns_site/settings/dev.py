@@ -1,0 +1,9 @@
+"""Local development: the embedded SQLite default, debug on, console email."""
+
+from .base import *  # noqa: F403
+from .base import env_bool, os
+
+DEBUG = env_bool("DEBUG", True)
+# A development-only key: production.py refuses to start without SECRET_KEY.
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+INTERNAL_IPS = ["127.0.0.1"]

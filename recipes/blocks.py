@@ -1,0 +1,158 @@
+"""StreamField blocks for recipe pages. Each renders through a template named after the
+GOV.UK Design System component it becomes, so editors and designers share one vocabulary."""
+
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .design_system import design_system_choices, design_system_items
+
+COUNCIL_TYPE_CHOICES = [
+    ("NMD", "District councils"),
+    ("CTY", "County councils"),
+    ("UA", "Unitary authorities"),
+    ("MD", "Metropolitan districts"),
+    ("LBO", "London boroughs"),
+    ("SCO", "Scottish councils"),
+    ("WPA", "Welsh principal authorities"),
+    ("NID", "Northern Ireland district councils"),
+]
+
+OUTCOME_UNIT_CHOICES = [
+    ("percent", "per cent"),
+    ("pounds", "pounds"),
+    ("days", "days"),
+    ("hours", "hours"),
+    ("minutes", "minutes"),
+    ("count", "count"),
+]
+
+
+class ComponentIngredientBlock(blocks.StructBlock):
+    component = SnippetChooserBlock("catalogue.Component")
+    why = blocks.TextBlock(help_text="Why the service needs it, in one sentence.")
+
+    class Meta:
+        icon = "cogs"
+        label = "Component"
+        help_text = "A common component the service needs."
+        template = "blocks/ingredient_component.html"
+
+
+class StandardIngredientBlock(blocks.StructBlock):
+    standard = SnippetChooserBlock("catalogue.Standard")
+    why = blocks.TextBlock(help_text="What the service must speak or meet, and why.")
+
+    class Meta:
+        icon = "tick-inverse"
+        label = "Standard"
+        help_text = "A data or technical standard the service must meet."
+        template = "blocks/ingredient_standard.html"
+
+
+class PeopleIngredientBlock(blocks.StructBlock):
+    role = blocks.CharBlock(max_length=100, help_text="For example: Product manager.")
+    days = blocks.DecimalBlock(
+        min_value=0, max_digits=6, decimal_places=1, help_text="Days of effort."
+    )
+    notes = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "user"
+        label = "People"
+        help_text = "A role on the team and the days of effort it takes."
+        template = "blocks/ingredient_people.html"
+
+
+class IngredientsBlock(blocks.StreamBlock):
+    component = ComponentIngredientBlock()
+    standard = StandardIngredientBlock()
+    people = PeopleIngredientBlock()
+
+    class Meta:
+        block_counts = {"component": {"min_num": 1}}
+
+
+class MethodStepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=150)
+    body = blocks.RichTextBlock(features=["bold", "italic", "ul", "ol", "link"])
+    design_system = blocks.ChoiceBlock(
+        choices=design_system_choices,
+        required=False,
+        label="GOV.UK Design System pattern",
+        help_text="If this step is a screen users see, the pattern or component it should use.",
+    )
+
+    class Meta:
+        icon = "list-ol"
+        label = "Step"
+        help_text = "One step to build or run the service."
+        template = "blocks/method_step.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["design_system_item"] = design_system_items().get(value.get("design_system"))
+        return context
+
+
+class MethodBlock(blocks.StreamBlock):
+    step = MethodStepBlock()
+
+    class Meta:
+        block_counts = {"step": {"min_num": 1}}
+
+
+class UserNeedBlock(blocks.StructBlock):
+    as_a = blocks.CharBlock(label="As a", max_length=150)
+    i_need = blocks.CharBlock(label="I need", max_length=300)
+    so_that = blocks.CharBlock(label="So that", max_length=300)
+
+    class Meta:
+        icon = "user"
+        label = "User need"
+        help_text = "As a … I need … so that …"
+        template = "blocks/user_need.html"
+
+
+class UserNeedsBlock(blocks.StreamBlock):
+    user_need = UserNeedBlock()
+
+
+class OutcomeBlock(blocks.StructBlock):
+    metric = blocks.CharBlock(max_length=150, help_text="Use the same wording adoptions use.")
+    value = blocks.DecimalBlock(max_digits=12, decimal_places=2)
+    baseline = blocks.DecimalBlock(required=False, max_digits=12, decimal_places=2)
+    unit = blocks.ChoiceBlock(choices=OUTCOME_UNIT_CHOICES)
+    source = blocks.CharBlock(max_length=300, help_text="Where the figure comes from.")
+
+    class Meta:
+        icon = "pick"
+        label = "Outcome"
+        help_text = "A measured result the recipe targets."
+        template = "blocks/outcome.html"
+
+
+class OutcomesBlock(blocks.StreamBlock):
+    outcome = OutcomeBlock()
+
+
+class VariationBlock(blocks.StructBlock):
+    council_type = blocks.ChoiceBlock(choices=COUNCIL_TYPE_CHOICES)
+    title = blocks.CharBlock(max_length=150)
+    body = blocks.RichTextBlock(features=["bold", "italic", "ul", "ol", "link"])
+
+    class Meta:
+        icon = "repeat"
+        label = "Variation"
+        help_text = "How councils of one type adapt the recipe."
+        template = "blocks/variation.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["council_type_label"] = dict(COUNCIL_TYPE_CHOICES).get(
+            value.get("council_type"), ""
+        )
+        return context
+
+
+class VariationsBlock(blocks.StreamBlock):
+    variation = VariationBlock()

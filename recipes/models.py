@@ -1,0 +1,353 @@
+"""Recipes: reusable council service patterns, written up like a cooking recipe.
+
+A RecipePage lists its ingredients (components, standards, people), its method, its
+costs and targeted outcomes, and which councils it serves. Adoptions record the real
+councils that run it and the outcomes they measured.
+"""
+
+from decimal import Decimal
+from statistics import median
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from catalogue.models import (
+    MONEY,
+    Component,
+    Council,
+    CouncilType,
+    LocalService,
+    ServiceArea,
+    Standard,
+)
+
+from .blocks import (
+    OUTCOME_UNIT_CHOICES,
+    IngredientsBlock,
+    MethodBlock,
+    OutcomesBlock,
+    UserNeedsBlock,
+    VariationsBlock,
+)
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ul", "ol", "link"]
+
+
+class Maturity(models.TextChoices):
+    ALPHA = "alpha", "Alpha"
+    BETA = "beta", "Beta"
+    LIVE = "live", "Live"
+    RETIRED = "retired", "Retired"
+
+
+class RecipeIndexPage(Page):
+    """The list of all recipes at /recipes/, with filters."""
+
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["patterns_site.HomePage"]
+    subpage_types = ["recipes.RecipePage"]
+    max_count = 1
+
+    template = "recipes/recipe_index_page.html"
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if response.context_data.get("filters_invalid"):
+            response.status_code = 400
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import recipe_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(recipe_index_context(request, index_page=self))
+        return context
+
+
+class RecipePage(Page):
+    """One reusable service pattern: ingredients, method, costs, outcomes, who it serves."""
+
+    summary = models.CharField(max_length=300, help_text="One or two sentences for lists.")
+    problem = RichTextField("Problem", features=RICH_TEXT_FEATURES)
+    user_needs = StreamField(UserNeedsBlock(), blank=True)
+    when_to_use = RichTextField(features=RICH_TEXT_FEATURES)
+    when_not_to_use = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    service_areas = ParentalManyToManyField(ServiceArea, blank=True, related_name="recipes")
+    serves = ParentalManyToManyField(
+        CouncilType, blank=True, related_name="recipes", help_text="Council types it suits."
+    )
+    serves_population_min = models.PositiveIntegerField(
+        "Smallest population it suits", null=True, blank=True
+    )
+    serves_population_max = models.PositiveIntegerField(
+        "Largest population it suits", null=True, blank=True
+    )
+    maturity = models.CharField(max_length=10, choices=Maturity.choices, default=Maturity.BETA)
+    last_reviewed = models.DateField(null=True, blank=True)
+
+    ingredients = StreamField(IngredientsBlock())
+    method = StreamField(MethodBlock())
+
+    setup_cost_min = models.DecimalField("One-off set-up cost, from", **MONEY, default=0)
+    setup_cost_max = models.DecimalField("One-off set-up cost, to", **MONEY, default=0)
+    yearly_cost_min = models.DecimalField("Yearly running cost, from", **MONEY, default=0)
+    yearly_cost_max = models.DecimalField("Yearly running cost, to", **MONEY, default=0)
+    staff_effort_days = models.DecimalField(
+        "Staff effort (days)", max_digits=7, decimal_places=1, default=0,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    weeks_to_launch = models.PositiveSmallIntegerField(default=0)
+    volume_driver = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the service handles, such as 'missed bin reports'. Used to scale costs.",
+    )
+    volume_per_1000_residents = models.DecimalField(
+        "Yearly volume per 1,000 residents",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    outcomes = StreamField(OutcomesBlock(), blank=True)
+    variations = StreamField(VariationsBlock(), blank=True)
+
+    # Derived from the ingredients on save, so lists can filter by component or
+    # standard with a join instead of reading every StreamField.
+    components_used = ParentalManyToManyField(Component, blank=True, related_name="recipes")
+    standards_used = ParentalManyToManyField(Standard, blank=True, related_name="recipes")
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("problem"),
+        index.SearchField("when_to_use"),
+        index.SearchField("ingredients"),
+        index.SearchField("method"),
+        index.AutocompleteField("title"),
+        index.FilterField("maturity"),
+    ]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("problem"),
+                FieldPanel("user_needs"),
+                FieldPanel("when_to_use"),
+                FieldPanel("when_not_to_use"),
+            ],
+            heading="Problem and user needs",
+        ),
+        FieldPanel("ingredients"),
+        FieldPanel("method"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("setup_cost_min"), FieldPanel("setup_cost_max")]),
+                FieldRowPanel([FieldPanel("yearly_cost_min"), FieldPanel("yearly_cost_max")]),
+                FieldRowPanel([FieldPanel("staff_effort_days"), FieldPanel("weeks_to_launch")]),
+                FieldRowPanel(
+                    [FieldPanel("volume_driver"), FieldPanel("volume_per_1000_residents")]
+                ),
+            ],
+            heading="Costs",
+        ),
+        FieldPanel("outcomes"),
+        FieldPanel("variations"),
+        InlinePanel("related_links", heading="Related recipes", label="Related recipe"),
+    ]
+    classification_panels = [
+        FieldPanel("maturity"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("service_areas"),
+        InlinePanel("lgsl_links", heading="Local Government Service List", label="LGSL service"),
+        FieldPanel("serves", widget=forms.CheckboxSelectMultiple),
+        FieldRowPanel([FieldPanel("serves_population_min"), FieldPanel("serves_population_max")]),
+    ]
+
+    parent_page_types = ["recipes.RecipeIndexPage"]
+    subpage_types = []
+
+    template = "recipes/recipe_page.html"
+
+    class Meta:
+        verbose_name = "recipe"
+
+    def save(self, *args, **kwargs):
+        self.components_used.set(self.ingredient_ids("component"))
+        self.standards_used.set(self.ingredient_ids("standard"))
+        return super().save(*args, **kwargs)
+
+    def ingredient_ids(self, block_type: str) -> list[int]:
+        """Ids of the components or standards chosen in the ingredients, read from the raw
+        stream so no snippet is fetched."""
+        ids = []
+        for item in self.ingredients.raw_data:
+            if item["type"] == block_type and item["value"].get(block_type):
+                ids.append(int(item["value"][block_type]))
+        return ids
+
+    def ingredients_of(self, block_type: str):
+        return [block.value for block in self.ingredients if block.block_type == block_type]
+
+    @cached_property
+    def component_ingredients(self):
+        return [item for item in self.ingredients_of("component") if item["component"]]
+
+    @cached_property
+    def standard_ingredients(self):
+        return [item for item in self.ingredients_of("standard") if item["standard"]]
+
+    @cached_property
+    def people_ingredients(self):
+        return self.ingredients_of("people")
+
+    @property
+    def people_days(self) -> Decimal:
+        return sum((item["days"] or Decimal("0") for item in self.people_ingredients), Decimal("0"))
+
+    @property
+    def is_retired(self):
+        return self.maturity == Maturity.RETIRED
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import recipe_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(recipe_detail_context(self))
+        return context
+
+
+class RecipeRelation(Orderable):
+    """A link from one recipe to another a reader may need next."""
+
+    page = ParentalKey(RecipePage, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(RecipePage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("related", "recipes.RecipePage")]
+
+    def __str__(self):
+        return f"{self.page} → {self.related}"
+
+
+class RecipeLocalService(Orderable):
+    """A Local Government Service List entry the recipe delivers."""
+
+    page = ParentalKey(RecipePage, on_delete=models.CASCADE, related_name="lgsl_links")
+    service = models.ForeignKey(LocalService, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("service")]
+
+    def __str__(self):
+        return str(self.service)
+
+
+class Adoption(ClusterableModel):
+    """A council that runs, builds or is exploring a recipe, with what it measured.
+
+    The 'cooked by' reviews of a recipe; the council page lists them too.
+    """
+
+    class Status(models.TextChoices):
+        EXPLORING = "exploring", "Exploring"
+        BUILDING = "building", "Building"
+        LIVE = "live", "Live"
+
+    recipe = models.ForeignKey(RecipePage, on_delete=models.CASCADE, related_name="adoptions")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="adoptions")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    live_since = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    is_sample = models.BooleanField(
+        "Sample data", default=False, help_text="Fictional figures for demonstration."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("recipe"),
+        FieldPanel("council"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("live_since")]),
+        FieldPanel("notes"),
+        FieldPanel("is_sample"),
+        InlinePanel("outcomes", heading="Measured outcomes", label="Outcome"),
+    ]
+
+    class Meta:
+        ordering = ["council__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipe", "council"], name="one_adoption_per_council")
+        ]
+
+    def __str__(self):
+        return f"{self.council.name}: {self.recipe.title}"
+
+    def get_absolute_url(self):
+        return self.recipe.url + "#adoptions"
+
+    def clean(self):
+        if self.live_since and self.status != self.Status.LIVE:
+            raise ValidationError({"live_since": "Only a live adoption has a live-since date."})
+
+
+class AdoptionOutcome(Orderable):
+    """One figure a council measured after adopting a recipe."""
+
+    adoption = ParentalKey(Adoption, on_delete=models.CASCADE, related_name="outcomes")
+    metric = models.CharField(max_length=150, help_text="Use the recipe's wording for the metric.")
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=10, choices=OUTCOME_UNIT_CHOICES)
+
+    panels = [
+        FieldPanel("metric"),
+        FieldRowPanel([FieldPanel("value"), FieldPanel("baseline"), FieldPanel("unit")]),
+    ]
+
+    def __str__(self):
+        return f"{self.metric}: {self.value} {self.unit}"
+
+
+def summarise_outcomes(adoptions) -> list[dict]:
+    """Group the outcomes councils measured by metric: how many reported it, the range and
+    the median. Works on prefetched adoptions, so it adds no query."""
+    grouped: dict[tuple[str, str], list[Decimal]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for adoption in adoptions:
+        for outcome in adoption.outcomes.all():
+            key = (outcome.metric.strip().lower(), outcome.unit)
+            grouped.setdefault(key, []).append(outcome.value)
+            labels.setdefault(key, outcome.metric.strip())
+    summary = []
+    for key, values in grouped.items():
+        summary.append(
+            {
+                "metric": labels[key],
+                "unit": key[1],
+                "councils": len(values),
+                "minimum": min(values),
+                "maximum": max(values),
+                "median": median(values),
+            }
+        )
+    return sorted(summary, key=lambda item: (-item["councils"], item["metric"]))
