@@ -89,6 +89,7 @@ class Council(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.SearchField("official_name"),
+        index.SearchField("code"),
         index.AutocompleteField("name"),
         index.FilterField("council_type_id"),
         index.FilterField("region"),
@@ -396,6 +397,7 @@ class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
         index.SearchField("name", boost=3),
         index.SearchField("summary", boost=2),
         index.SearchField("description"),
+        index.SearchField("gcloud_service_id"),
         index.AutocompleteField("name"),
         index.RelatedFields("supplier", [index.SearchField("name")]),
         index.FilterField("live"),

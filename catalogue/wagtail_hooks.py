@@ -14,7 +14,6 @@ class ComponentViewSet(SnippetViewSet):
     menu_order = 100
     list_display = ["name", "category", "slug"]
     list_filter = ["category"]
-    search_fields = ["name", "summary"]
 
 
 class StandardViewSet(SnippetViewSet):
@@ -22,7 +21,6 @@ class StandardViewSet(SnippetViewSet):
     icon = "tick-inverse"
     list_display = ["name", "short_name", "category", "owner"]
     list_filter = ["category"]
-    search_fields = ["name", "short_name", "summary"]
 
 
 class SupplierViewSet(SnippetViewSet):
@@ -34,7 +32,6 @@ class SupplierViewSet(SnippetViewSet):
         BooleanColumn("is_sample", label="Sample"),
     ]
     list_filter = ["is_sme", "is_sample"]
-    search_fields = ["name", "description"]
 
 
 class OfferingViewSet(SnippetViewSet):
@@ -42,7 +39,6 @@ class OfferingViewSet(SnippetViewSet):
     icon = "tag"
     list_display = ["name", "supplier", "pricing_unit", "price", "gcloud_service_id", "live"]
     list_filter = ["live", "hosting", "pricing_unit", "components"]
-    search_fields = ["name", "summary", "gcloud_service_id"]
     list_per_page = 50
 
 
@@ -51,7 +47,6 @@ class CouncilViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name", "council_type", "region", "population"]
     list_filter = ["council_type", "nation", "region"]
-    search_fields = ["name", "official_name", "code"]
     list_per_page = 50
 
 
@@ -59,7 +54,6 @@ class LocalServiceViewSet(SnippetViewSet):
     model = LocalService
     icon = "list-ul"
     list_display = ["label", "identifier", "providing_tier"]
-    search_fields = ["label"]
     list_per_page = 50
 
 

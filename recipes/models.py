@@ -195,8 +195,9 @@ class RecipePage(Page):
         verbose_name = "recipe"
 
     def save(self, *args, **kwargs):
-        self.components_used.set(self.ingredient_ids("component"))
-        self.standards_used.set(self.ingredient_ids("standard"))
+        # modelcluster needs instances, not ids, to defer the change until the save.
+        self.components_used.set(Component.objects.filter(pk__in=self.ingredient_ids("component")))
+        self.standards_used.set(Standard.objects.filter(pk__in=self.ingredient_ids("standard")))
         return super().save(*args, **kwargs)
 
     def ingredient_ids(self, block_type: str) -> list[int]:

@@ -12,7 +12,9 @@ class AdoptionViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["council", "recipe", "status", "live_since"]
     list_filter = ["status", "is_sample"]
-    search_fields = ["notes"]
+    # Adoptions are not in the search index: search them with the ORM.
+    search_backend_name = None
+    search_fields = ["council__name", "recipe__title", "notes"]
 
 
 register_snippet(AdoptionViewSet)
