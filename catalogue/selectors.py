@@ -74,8 +74,11 @@ def supplier_offerings(supplier: Supplier) -> QuerySet[Offering]:
 
 
 def council_list() -> QuerySet[Council]:
-    return Council.objects.select_related("council_type").annotate(
-        adoption_count=Count("adoptions", distinct=True)
+    # An aggregate drops Meta.ordering, so order explicitly for stable pagination.
+    return (
+        Council.objects.select_related("council_type")
+        .annotate(adoption_count=Count("adoptions", distinct=True))
+        .order_by("name")
     )
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from catalogue.models import (
     Component,
@@ -90,7 +91,15 @@ def _upsert(model, lookup: dict, values: dict, *, refresh: bool, report: DemoRep
 
 def page_tree_ensure() -> tuple[HomePage, RecipeIndexPage]:
     """The home page at the site root and the recipe index under it."""
+    # Wagtail's migrations make a locale and a root page; a flushed database has neither.
+    locale = Locale.get_default() if Locale.objects.exists() else None
+    if locale is None:
+        locale = Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's first migration makes a placeholder welcome page; ours replaces it.

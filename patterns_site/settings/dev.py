@@ -7,3 +7,6 @@ DEBUG = env_bool("DEBUG", True)
 # A development-only key: production.py refuses to start without SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 INTERNAL_IPS = ["127.0.0.1"]
+
+# Serve static files straight from the finders, so no collectstatic is needed locally.
+WHITENOISE_AUTOREFRESH = True
