@@ -1,0 +1,70 @@
+"""schema.org descriptions of suppliers (Organization) and offerings (Product with an
+Offer), for the JSON-LD on their pages."""
+
+from .api import money
+from .models import Offering, Supplier
+
+
+def organisation(supplier: Supplier, request) -> dict:
+    data = {
+        "@type": "Organization",
+        "name": supplier.name,
+        "url": request.build_absolute_uri(supplier.get_absolute_url()),
+    }
+    if supplier.website:
+        data["sameAs"] = [supplier.website]
+    return data
+
+
+def offer(offering: Offering, request) -> dict:
+    data = {
+        "@type": "Offer",
+        "price": money(offering.price),
+        "priceCurrency": "GBP",
+        "url": request.build_absolute_uri(offering.get_absolute_url()),
+        "seller": organisation(offering.supplier, request),
+        "priceSpecification": {
+            "@type": "UnitPriceSpecification",
+            "price": money(offering.price),
+            "priceCurrency": "GBP",
+            "unitText": offering.get_pricing_unit_display(),
+        },
+    }
+    if offering.price_max is not None:
+        data["priceSpecification"]["minPrice"] = money(offering.price)
+        data["priceSpecification"]["maxPrice"] = money(offering.price_max)
+    return data
+
+
+def offering_json_ld(offering: Offering, request) -> dict:
+    """A published offering as a Product, its price as an Offer in pounds."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": offering.name,
+        "description": offering.summary,
+        "url": request.build_absolute_uri(offering.get_absolute_url()),
+        "brand": organisation(offering.supplier, request),
+        "category": [component.name for component in offering.components.all()],
+        "offers": offer(offering, request),
+    }
+
+
+def supplier_json_ld(supplier: Supplier, offerings, request) -> dict:
+    """A supplier as an Organization, with the offerings it lists."""
+    data = {
+        "@context": "https://schema.org",
+        **organisation(supplier, request),
+        "description": supplier.description,
+        "makesOffer": [
+            {**offer(offering, request), "itemOffered": {"@type": "Product", "name": offering.name}}
+            for offering in offerings
+        ],
+    }
+    if supplier.companies_house_number and not supplier.is_sample:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "Companies House number",
+            "value": supplier.companies_house_number,
+        }
+    return data
