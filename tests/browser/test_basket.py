@@ -1,0 +1,135 @@
+"""The basket journey in a real browser: from a recipe to a costed CSV shopping list, with
+JavaScript on and off."""
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from catalogue.models import Component, Council
+from recipes.models import RecipePage
+
+RECIPE = "Report a missed bin collection"
+
+
+def line(page, slug):
+    return page.locator(f"#line-{Component.objects.get(slug=slug).pk}")
+
+
+def expected_yearly(population: int, per_1000: Decimal, price: Decimal) -> Decimal:
+    """Worked out independently of the app: volume rounded half up, then price, to pence."""
+    volume = (Decimal(population) * per_1000 / 1000).quantize(Decimal(1), ROUND_HALF_UP)
+    return (volume * price).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_recipe_to_costed_csv_shopping_list(demo_site, page):
+    """An officer adds a recipe, picks products, chooses Leeds, and downloads a CSV whose
+    yearly figures are worked out from Leeds's population."""
+    recipe = RecipePage.objects.get(title=RECIPE)
+    page.goto(demo_site.url + recipe.url)
+    page.get_by_role("button", name="Add ingredients to basket").click()
+    expect(page).to_have_url(demo_site.url + "/basket/")
+    expect(page.get_by_role("alert")).to_contain_text("Added Report a missed bin collection")
+    expect(page.get_by_role("link", name="Basket (6)")).to_be_visible()
+
+    line(page, "send-notifications").get_by_label("Kestrelgate Send").check()
+    line(page, "manage-cases").get_by_label("Larkspur Casework").check()
+    line(page, "connect-systems").get_by_label("We already have this").check()
+    page.get_by_role("button", name="Save choices").click()
+    expect(line(page, "send-notifications").locator("[data-line-status]")).to_have_text(
+        "Chosen: Kestrelgate Send"
+    )
+
+    page.get_by_label("Find your council by name").fill("Leeds")
+    page.get_by_role("button", name="Find council").click()
+    page.get_by_role("button", name="Choose Leeds City Council").click()
+    expect(page.locator("main")).to_contain_text("Costs are worked out for Leeds City Council")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the shopping list (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename == "basket.csv"
+    with Path(download.path()).open(encoding="utf-8", newline="") as source:
+        rows = {row["Component"]: row for row in csv.DictReader(source)}
+
+    leeds = Council.objects.get(slug="leeds").population
+    notify = rows["Send notifications"]
+    assert notify["Offering"] == "Kestrelgate Send"
+    assert notify["Pricing unit"] == "per transaction"
+    assert Decimal(notify["Yearly estimate"]) == expected_yearly(
+        leeds, recipe.volume_per_1000_residents, Decimal("0.03")
+    )
+    assert Decimal(notify["Yearly estimate up to"]) == expected_yearly(
+        leeds, recipe.volume_per_1000_residents, Decimal("0.05")
+    )
+    assert notify["G-Cloud service ID"].isdigit()
+    cases = rows["Manage cases"]
+    users = -(-leeds // 10_000)  # one staff user per 10,000 residents, rounded up
+    assert Decimal(cases["Yearly estimate"]) == users * Decimal("540")
+    assert rows["Connect systems"]["Status"] == "Already have"
+    assert rows["Look up an address"]["Status"] == "Not chosen yet"
+    assert "UPRN / USRN" in rows["Look up an address"]["Standards required"]
+
+    page.get_by_role("button", name="Save and get a link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saved basket")
+    expect(page.locator("main")).to_contain_text("No price has changed")
+
+
+def test_add_to_basket_and_choose_without_javascript(demo_site, browser):
+    """With JavaScript off, adding a recipe, choosing a product and a council all work."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    recipe = RecipePage.objects.get(title=RECIPE)
+    page.goto(demo_site.url + recipe.url)
+    page.get_by_role("button", name="Add ingredients to basket").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your basket")
+    expect(page.locator(".app-basket-line")).to_have_count(6)
+
+    line(page, "look-up-an-address").get_by_label("Oakhollow Address Finder").check()
+    page.get_by_role("button", name="Save choices").click()
+    expect(line(page, "look-up-an-address").locator("[data-line-estimate]")).to_contain_text(
+        "£3,500 to £9,000"
+    )
+    page.get_by_label("Find your council by name").fill("Leeds")
+    page.get_by_role("button", name="Find council").click()
+    page.get_by_role("button", name="Choose Leeds City Council").click()
+    expect(page.locator("main")).to_contain_text("population 798,786")
+
+    line(page, "report-performance").get_by_role("button", name="Remove").click()
+    expect(page.locator(".app-basket-line")).to_have_count(5)
+    page.get_by_role("button", name="Empty basket").click()
+    expect(page.locator("main")).to_contain_text("Your basket is empty")
+    context.close()
+
+
+def test_basket_pages_have_no_axe_violations(demo_site, page):
+    """The basket, council search, comparison, brief and saved basket pass axe at WCAG 2.2 AA."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+    recipe = RecipePage.objects.get(title=RECIPE)
+    page.goto(demo_site.url + recipe.url)
+    page.get_by_role("button", name="Add ingredients to basket").click()
+    line(page, "send-notifications").get_by_label("Kestrelgate Send").check()
+    page.get_by_role("button", name="Save choices").click()
+    urls = {
+        "basket": "/basket/",
+        "council search": "/basket/council/?q=Lee",
+        "council search error": "/basket/council/?q=" + "x" * 101,
+        "compare": "/compare/?offerings=govuk-notify,kestrelgate-send,thistlemere-book",
+        "compare error": "/compare/?offerings=a,b,c,d,e",
+        "brief": "/basket/brief/",
+    }
+    axe, failures = Axe(), {}
+    for name, path in urls.items():
+        page.goto(demo_site.url + path)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        if results.violations_count:
+            failures[name] = results.generate_report()
+    page.goto(demo_site.url + "/basket/")
+    page.get_by_role("button", name="Save and get a link").click()
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    if results.violations_count:
+        failures["saved"] = results.generate_report()
+    assert not failures, "\n\n".join(f"{name}:\n{report}" for name, report in failures.items())
