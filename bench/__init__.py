@@ -1,0 +1,1 @@
+"""Benchmark and load-test scripts: `python -m bench.run` and `python -m bench.load`."""

@@ -1,0 +1,211 @@
+"""Site-wide search: one result list over every type, synonyms, facets, highlighting,
+suggestions, and bad input that never becomes a server error."""
+
+import pytest
+
+from patterns_site.models import SearchSynonym
+from tests.factories import (
+    AdoptionFactory,
+    ComponentFactory,
+    CouncilFactory,
+    OfferingFactory,
+    RecipePageFactory,
+    StandardFactory,
+    SupplierFactory,
+)
+from tests.pages import parse, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(page_tree):
+    address = ComponentFactory(
+        name="Look up an address", slug="look-up-an-address", summary="Find a property by UPRN."
+    )
+    notify = ComponentFactory(
+        name="Send notifications", slug="send-notifications", summary="Email, text and letters."
+    )
+    bins = RecipePageFactory(
+        title="Report a missed bin collection",
+        slug="report-a-missed-bin-collection",
+        summary="Residents report a missed collection online.",
+        components=[address, notify],
+    )
+    parking = RecipePageFactory(
+        title="Apply for a resident parking permit",
+        slug="parking-permit",
+        summary="Residents apply and pay for a permit.",
+        components=[address],
+    )
+    oruk = StandardFactory(name="Open Referral UK", slug="open-referral-uk")
+    supplier = SupplierFactory(name="Larkspur Civic Software Ltd", slug="larkspur")
+    OfferingFactory(
+        name="Larkspur Notify Bridge",
+        slug="larkspur-notify",
+        supplier=supplier,
+        components=[notify],
+    )
+    return {
+        "address": address,
+        "notify": notify,
+        "bins": bins,
+        "parking": parking,
+        "oruk": oruk,
+        "supplier": supplier,
+    }
+
+
+def result_titles(response):
+    return [text(link) for link in parse(response).select(".app-card-list h2 a")]
+
+
+def test_plural_and_synonym_find_the_bin_recipe(client, catalogue):
+    """'bins' and 'refuse' both find the missed bin recipe, on SQLite as on PostgreSQL."""
+    for query in ["bins", "refuse", "waste collection"]:
+        response = client.get("/search/", {"q": query})
+        assert "Report a missed bin collection" in result_titles(response), query
+
+
+def test_postcode_finds_address_lookup_component(client, catalogue):
+    """Council staff who type 'postcode lookup' find the address lookup component."""
+    response = client.get("/search/", {"q": "postcode lookup"})
+    assert "Look up an address" in result_titles(response)
+
+
+def test_results_mix_types_with_facet_counts(client, catalogue):
+    """One search lists recipes, components and offerings, with a count per type."""
+    response = client.get("/search/", {"q": "notifications"})
+    assert response.status_code == 200
+    titles = result_titles(response)
+    assert "Send notifications" in titles
+    facets = text(parse(response).select_one(".govuk-grid-column-one-third ul"))
+    assert "Components (1)" in facets
+    assert "Councils (0)" in facets
+
+
+def test_type_facet_narrows_results(client, catalogue):
+    """Choosing a type shows only that type, keeping the counts of the others."""
+    response = client.get("/search/", {"q": "address", "type": "recipes"})
+    titles = result_titles(response)
+    assert set(titles) == {"Report a missed bin collection", "Apply for a resident parking permit"}
+    assert "Components (1)" in text(parse(response))
+
+
+def test_terms_are_highlighted_and_html_escaped(client, catalogue):
+    """Matched words are marked; anything else in a title is shown as text."""
+    RecipePageFactory(title="Permit <script>alert(1)</script> renewals", slug="renewals")
+    response = client.get("/search/", {"q": "permit"})
+    html = response.content.decode()
+    assert "<mark>permit</mark>" in html.lower()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_misspelling_is_corrected_when_nothing_matches(client, catalogue):
+    """A misspelt query shows results for the nearest known words, and says so."""
+    response = client.get("/search/", {"q": "parkng permt"})
+    assert "Showing results for parking permit" in text(parse(response))
+    assert "Apply for a resident parking permit" in result_titles(response)
+
+
+def test_no_results_page_helps(client, catalogue):
+    """A query that matches nothing says so and offers ways to browse."""
+    response = client.get("/search/", {"q": "zzzzqqq"})
+    page = text(parse(response))
+    assert "There are no matching results" in page
+    assert "all recipes" in page
+
+
+def test_draft_and_withdrawn_offerings_are_not_found(client, catalogue):
+    """Only published offerings appear in search."""
+    from django.utils import timezone
+
+    OfferingFactory(name="Hidden draft gizmo", slug="draft-gizmo", live=False)
+    OfferingFactory(name="Withdrawn gizmo", slug="old-gizmo", withdrawn_at=timezone.now())
+    OfferingFactory(name="Published gizmo", slug="new-gizmo")
+    titles = result_titles(client.get("/search/", {"q": "gizmo"}))
+    assert titles == ["Published gizmo"]
+
+
+def test_sort_by_most_adopted_puts_adopted_recipe_first(client, catalogue):
+    """Sorting by most adopted ranks the recipe more councils use first."""
+    for _ in range(3):
+        AdoptionFactory(recipe=catalogue["parking"], council=CouncilFactory())
+    response = client.get("/search/", {"q": "residents", "type": "recipes", "sort": "adopted"})
+    assert result_titles(response)[0] == "Apply for a resident parking permit"
+
+
+def test_editor_synonym_takes_effect(client, catalogue):
+    """A synonym an editor adds makes its words find each other at once."""
+    assert "Look up an address" not in result_titles(client.get("/search/", {"q": "geocoder"}))
+    SearchSynonym.objects.create(terms_text="geocoder, address")
+    assert "Look up an address" in result_titles(client.get("/search/", {"q": "geocoder"}))
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        ({"q": "x" * 201}, 400, "Search for 200 characters or fewer"),
+        ({"q": "bins", "type": "kitchens"}, 400, "Select a valid choice"),
+        ({"q": "bins", "page": "0"}, 400, "greater than or equal to 1"),
+        ({"q": "bins", "page": "abc"}, 400, "Enter a whole number"),
+        ({"q": "bins", "page": "51"}, 400, "Results stop at page 50"),
+    ],
+)
+def test_bad_parameters_get_an_error_summary(client, catalogue, params, status, message):
+    """Malformed search parameters answer 400 with a GOV.UK error summary."""
+    response = client.get("/search/", params)
+    assert response.status_code == status
+    summary = parse(response).select_one(".govuk-error-summary")
+    assert summary is not None and message in text(summary)
+
+
+def test_page_beyond_results_is_404(client, catalogue):
+    """A page number past the last page of results is not found."""
+    assert client.get("/search/", {"q": "bins", "page": "9"}).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["café ☕ 😀", "'; DROP TABLE x; --", "\u202e\u200bbins", "%%%"])
+def test_odd_input_never_breaks_search(client, catalogue, query):
+    """Control characters, emoji and SQL-looking text get a normal page."""
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "Search" in text(parse(response).find("h1"))
+
+
+def test_null_character_gets_a_clear_error(client, catalogue):
+    """A NUL character, which PostgreSQL cannot store, is refused with a message."""
+    response = client.get("/search/", {"q": "bin\x00s"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in text(parse(response))
+
+
+def test_repeated_parameters_use_the_last_value(client, catalogue):
+    """A repeated q parameter does not break the page."""
+    response = client.get("/search/?q=zzz&q=bins")
+    assert "Report a missed bin collection" in result_titles(response)
+
+
+def test_suggestions_return_titles_by_prefix(client, catalogue):
+    """Search-as-you-type returns matching titles with their URLs as JSON."""
+    data = client.get("/search/suggest/", {"q": "Repo"}).json()
+    assert {"title": "Report a missed bin collection", "type": "Recipe"}.items() <= data["results"][
+        0
+    ].items()
+    assert data["results"][0]["url"].endswith("/report-a-missed-bin-collection/")
+
+
+def test_suggestions_reject_overlong_input(client, catalogue):
+    """An overlong prefix gets a JSON 400, not a server error."""
+    response = client.get("/search/suggest/", {"q": "a" * 500})
+    assert response.status_code == 400
+    assert "200 characters" in response.json()["error"]
+
+
+def test_every_page_has_the_header_search_box(client, catalogue):
+    """The header carries a search form that works without JavaScript."""
+    for url in ["/", "/components/", catalogue["bins"].url]:
+        form = parse(client.get(url)).select_one("header form[role=search]")
+        assert form["action"] == "/search/"
+        assert form.select_one("input[name=q]") is not None
