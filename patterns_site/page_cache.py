@@ -1,0 +1,138 @@
+"""Whole-page caching for anonymous visitors, invalidated the moment content changes.
+
+Every cached page is stored under the current content version. Publishing a page,
+approving an offering or saving catalogue data bumps the version, so the next request
+renders afresh: nobody waits for a timeout to see an editor's change.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils.cache import patch_vary_headers
+from wagtail.signals import page_published, page_unpublished, published, unpublished
+
+VERSION_KEY = "content:version"
+# Paths that are personal, transactional or operational, never cached.
+UNCACHED_PREFIXES = (
+    "/admin/",
+    "/documents/",
+    "/basket/",
+    "/compare/",
+    "/supplier/",
+    "/accounts/",
+    "/markdownx/",
+    "/healthz",
+    "/search/suggest/",
+)
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, None)
+    return version
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: any content change makes every cached page stale."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def connect_signals() -> None:
+    for signal in (page_published, page_unpublished, published, unpublished):
+        signal.connect(content_changed, dispatch_uid=f"page-cache-{id(signal)}")
+    from django.apps import apps
+
+    ignored = {label.lower() for label in settings.PAGE_CACHE_IGNORED_MODELS}
+    for label in settings.PAGE_CACHE_WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label_lower in ignored:
+                continue
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"pc-save-{model}")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"pc-del-{model}")
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.startswith(UNCACHED_PREFIXES)
+    )
+
+
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _cacheable_response(request, response) -> bool:
+    # The CSRF cookie is the one cookie allowed: replay issues each visitor their own.
+    other_cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not other_cookies
+        and response.get("Content-Type", "").startswith("text/html")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous GETs from the cache; sits inside the CSP middleware so that a
+    cached page gets a fresh nonce on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        connect_signals()
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{content_version()}:{path_hash}"
+        stored = cache.get(key)
+        if stored is not None:
+            return self._replay(request, stored)
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            nonce = str(request.csp_nonce) if getattr(request, "_csp_nonce", None) else ""
+            has_form = CSRF_FIELD.search(response.content) is not None
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in {"content-length", "vary", "set-cookie"}
+            }
+            cache.set(
+                key, (response.content, headers, nonce, has_form), settings.PAGE_CACHE_SECONDS
+            )
+        return response
+
+    @staticmethod
+    def _replay(request, stored):
+        content, headers, old_nonce, has_form = stored
+        if old_nonce:
+            content = content.replace(old_nonce.encode(), str(request.csp_nonce).encode())
+        csrf = None
+        if has_form:
+            # A form's token belongs to one visitor's CSRF cookie: read this visitor's
+            # cookie as CsrfViewMiddleware would, and write their own token into the page.
+            csrf = CsrfViewMiddleware(lambda _request: None)
+            csrf.process_request(request)
+            token = get_token(request).encode()
+            content = CSRF_FIELD.sub(lambda match: match[1] + token + match[2], content)
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        if csrf is not None:
+            patch_vary_headers(response, ("Cookie",))
+            csrf.process_response(request, response)
+        return response

@@ -1,0 +1,105 @@
+"""Anonymous page caching: repeat visits are served from the cache, and an editor's
+change shows at once."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ComponentFactory, RecipePageFactory
+from tests.pages import parse, text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_tree")]
+
+
+@pytest.fixture(autouse=True)
+def page_cache():
+    with override_settings(PAGE_CACHE_SECONDS=300):
+        yield
+
+
+def get_counting(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_second_anonymous_visit_is_served_from_cache(client):
+    """The second request for a page makes no database query."""
+    ComponentFactory(name="Take payments", slug="take-payments")
+    first, first_queries = get_counting(client, "/components/")
+    second, second_queries = get_counting(client, "/components/")
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second["X-Page-Cache"] == "hit"
+    assert text(parse(second)) == text(parse(first))
+
+
+def test_cached_page_gets_a_fresh_nonce(client):
+    """Each response, cached or not, carries its own CSP nonce matching its scripts."""
+    nonces = []
+    for _ in range(2):
+        response = client.get("/components/")
+        script_nonce = parse(response).find("script", src=True)["nonce"]
+        assert f"'nonce-{script_nonce}'" in response["Content-Security-Policy"]
+        nonces.append(script_nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_publishing_shows_the_change_at_once(client):
+    """After an editor publishes a new title, the next visitor sees it."""
+    recipe = RecipePageFactory(title="Report a missed bin", slug="missed-bin")
+    assert "Report a missed bin" in text(parse(client.get(recipe.url)).find("h1"))
+    client.get(recipe.url)
+    recipe.title = "Report a missed bin collection"
+    recipe.save_revision().publish()
+    assert text(parse(client.get(recipe.url)).find("h1")) == "Report a missed bin collection"
+
+
+def test_catalogue_edit_shows_on_lists_at_once(client):
+    """Saving a component invalidates the cached component list."""
+    component = ComponentFactory(name="Take payments", slug="take-payments")
+    client.get("/components/")
+    component.name = "Take card payments"
+    component.save()
+    assert "Take card payments" in text(parse(client.get("/components/")))
+
+
+def test_visitor_with_a_session_is_not_served_shared_pages(client):
+    """Someone with a session (a basket, or signed in) always gets a fresh page."""
+    ComponentFactory(name="Take payments", slug="take-payments")
+    client.get("/components/")
+    client.cookies["sessionid"] = "abc"
+    response, queries = get_counting(client, "/components/")
+    assert queries > 0
+    assert "X-Page-Cache" not in response
+
+
+def test_recipe_page_with_a_form_is_cached_and_its_form_still_works(page_tree):
+    """The recipe page is served from the cache, yet its 'add to basket' form carries a
+    token valid for each visitor's own cookie."""
+    from django.test import Client
+
+    recipe = RecipePageFactory(title="Report a missed bin", slug="missed-bin")
+    Client().get(recipe.url)  # someone else's visit fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    response, queries = get_counting(visitor, recipe.url)
+    assert response["X-Page-Cache"] == "hit"
+    assert queries == 0
+    form = parse(response).find("form", action="/basket/add/")
+    token = form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+    assert "csrftoken" in response.cookies
+    posted = visitor.post(
+        "/basket/add/", {"csrfmiddlewaretoken": token, "recipe": recipe.pk}, follow=False
+    )
+    assert posted.status_code in (302, 303)
+
+
+def test_saving_a_basket_does_not_empty_the_cache(client):
+    """A visitor sharing a basket cannot flush everyone's cached pages."""
+    from patterns_site.page_cache import content_version
+    from recipes.models import SavedBasket
+
+    before = content_version()
+    SavedBasket.objects.create(snapshot={"lines": []})
+    assert content_version() == before
