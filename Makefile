@@ -57,6 +57,11 @@ test: install-test browser-deps ## Install what tests need and run them all (Pos
 test-fast: install-test ## The tests without a browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest -m "not browser"
 
+# bench/ is also a folder: without .PHONY, make would call the target up to date.
+.PHONY: bench
+bench: install ## Seed plumbing_bench at scale and benchmark the pages under gunicorn
+	$(PY) -m bench.run --seed
+
 lint: install-test ## Django checks, migrations up to date, ruff lint and format
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run

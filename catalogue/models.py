@@ -17,10 +17,11 @@ from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
+from .admin_forms import ClaimsInlinePanel, OfferingAdminForm
 from .markdown import render_markdown
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -346,10 +347,11 @@ class OfferingQuerySet(models.QuerySet):
         return self.filter(live=True, withdrawn_at__isnull=True)
 
 
-class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
+class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
     """A supplier's product that provides one or more components, with its price and
     the standards it claims to conform to. Drafts and revisions are kept, so the public
-    page shows the published version while changes wait for approval."""
+    page shows the published version while changes wait for approval. Suppliers submit
+    changes from the portal into the "Supplier offering moderation" workflow."""
 
     class PricingUnit(models.TextChoices):
         PER_YEAR = "per_year", "per year"
@@ -387,11 +389,17 @@ class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
         max_length=60, blank=True, help_text="An SPDX identifier such as MIT or AGPL-3.0-only."
     )
     repository_url = models.URLField(blank=True)
+    logo = models.ImageField(
+        upload_to="offering-logos/",
+        blank=True,
+        help_text="Re-encoded by the site on upload, so only our own PNG or JPEG is stored.",
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfferingQuerySet.as_manager()
+    base_form_class = OfferingAdminForm
 
     search_fields = [
         index.SearchField("name", boost=3),
@@ -400,7 +408,10 @@ class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
         index.SearchField("gcloud_service_id"),
         index.AutocompleteField("name"),
         index.RelatedFields("supplier", [index.SearchField("name")]),
+        index.RelatedFields("components", [index.SearchField("name")]),
         index.FilterField("live"),
+        index.FilterField("withdrawn_at"),
+        index.FilterField("created_at"),
         index.FilterField("hosting"),
         index.FilterField("pricing_unit"),
         index.FilterField("supplier_id"),
@@ -423,7 +434,8 @@ class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
         FieldPanel("hosting"),
         FieldPanel("gcloud_service_id"),
         FieldRowPanel([FieldPanel("open_source_licence"), FieldPanel("repository_url")]),
-        InlinePanel("claims", heading="Conformance claims", label="Claim"),
+        FieldPanel("logo", read_only=True),
+        ClaimsInlinePanel("claims", heading="Conformance claims", label="Claim"),
     ]
 
     class Meta:
@@ -434,6 +446,13 @@ class Offering(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
 
     def get_absolute_url(self):
         return reverse("catalogue:offering_detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None:
+            # post_save indexed the row before modelcluster saved its components, and
+            # search finds offerings by component name, so index once more.
+            index.insert_or_update_object(self)
 
     @property
     def is_withdrawn(self):
@@ -477,11 +496,13 @@ class ConformanceClaim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # "verified" is a checkbox on the admin form (catalogue.admin_forms), which records the
+    # editor who ticked it and when; nobody types a verified_at date or picks a verifier.
     panels = [
         FieldPanel("standard"),
         FieldPanel("evidence_url"),
         FieldPanel("statement"),
-        FieldPanel("verified_at"),
+        FieldPanel("verified"),
     ]
 
     class Meta:
@@ -496,3 +517,54 @@ class ConformanceClaim(models.Model):
     @property
     def is_verified(self):
         return self.verified_at is not None
+
+
+class SupplierMembership(models.Model):
+    """A user's membership of a supplier organisation: members manage the organisation's
+    offerings in the supplier portal and invite others. An organisation keeps at least one
+    member."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
+    )
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["supplier__name", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "supplier"], name="one_membership_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.supplier}"
+
+    def get_absolute_url(self):
+        return reverse("portal:organisation", kwargs={"supplier_id": self.supplier_id})
+
+
+class SupplierInvitation(models.Model):
+    """An invitation, sent by email by a member, to join a supplier organisation. Only a
+    hash of its token is stored; it works once, before it expires."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email} to join {self.supplier}"
+
+    def get_absolute_url(self):
+        return reverse("portal:organisation", kwargs={"supplier_id": self.supplier_id})

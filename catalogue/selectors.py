@@ -13,9 +13,30 @@ def public_offerings() -> QuerySet[Offering]:
         .select_related("supplier")
         .prefetch_related(
             "components",
-            Prefetch("claims", queryset=ConformanceClaim.objects.select_related("standard")),
+            Prefetch(
+                "claims",
+                queryset=ConformanceClaim.objects.select_related("standard", "verified_by"),
+            ),
         )
     )
+
+
+def published_offering_counts(component_ids) -> dict[int, int]:
+    """How many published offerings provide each component (0 for none), by component id,
+    in one query.
+
+    Counted on the join table without DISTINCT (a pair is unique there) and without joining
+    the components: at 50,000 offerings this is the recipe page's slowest query."""
+    component_ids = list(component_ids)
+    rows = (
+        Offering.components.through.objects.filter(component_id__in=component_ids)
+        .filter(offering__live=True, offering__withdrawn_at__isnull=True)
+        .order_by()
+        .values("component_id")
+        .annotate(published=Count("offering_id"))
+        .values_list("component_id", "published")
+    )
+    return dict.fromkeys(component_ids, 0) | dict(rows)
 
 
 def component_list() -> QuerySet[Component]:

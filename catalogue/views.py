@@ -37,6 +37,7 @@ def filtered_list(
         "page_title": title,
         "breadcrumbs": [("Home", "/"), (title, "")],
         "form": form,
+        "selected_filters": form.selected_filters(request.GET),
         "page_obj": page_obj,
         context_name: page_obj.object_list,
         "result_count": page_obj.paginator.count,
@@ -60,7 +61,9 @@ def component_list(request):
 @require_safe
 def component_detail(request, slug):
     component = get_object_or_404(Component.objects.prefetch_related("standards"), slug=slug)
-    offerings = list(selectors.component_offerings(component))
+    # A popular component can have thousands of products: compare them a page at a time.
+    page_obj = paginate(request, selectors.component_offerings(component), per_page=20)
+    offerings = list(page_obj.object_list)
     return render(
         request,
         "catalogue/component_detail.html",
@@ -69,6 +72,8 @@ def component_detail(request, slug):
             "breadcrumbs": [("Home", "/"), ("Components", "/components/"), (component.name, "")],
             "component": component,
             "offerings": offerings,
+            "page_obj": page_obj,
+            "offering_total": page_obj.paginator.count,
             "recipes": selectors.component_recipes(component),
             "wanted_standards": list(component.standards.all()),
         },

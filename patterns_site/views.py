@@ -1,10 +1,24 @@
 """Site-wide views: operations endpoints, the data credits page and error pages."""
 
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+import sys
+
+from django.core.paginator import Paginator
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
+
+from .forms import SearchForm
+from .search import (
+    MAX_QUERY_LENGTH,
+    SEARCH_TYPES,
+    highlight_terms,
+    normalise_query,
+    site_search,
+    spelling_suggestion,
+    suggestions,
+)
 
 
 @require_GET
@@ -37,11 +51,88 @@ def about_data(request):
     )
 
 
+@require_GET
+def accessibility(request):
+    return render(
+        request,
+        "patterns_site/accessibility.html",
+        {
+            "page_title": "Accessibility statement",
+            "breadcrumbs": [("Home", "/"), ("Accessibility statement", "")],
+        },
+    )
+
+
+@require_GET
+def privacy(request):
+    return render(
+        request,
+        "patterns_site/privacy.html",
+        {"page_title": "Privacy notice", "breadcrumbs": [("Home", "/"), ("Privacy notice", "")]},
+    )
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", {"page_title": "Page not found"}, status=404)
 
 
 def server_error(request):
-    # Rendered without a RequestContext: the failure may have been in a context processor.
+    # Rendered without a RequestContext: the failure may have been in a context processor
+    # or the database. A database that cannot be reached is a 503 the site recovers from
+    # by itself once it returns, so say so rather than report a fault.
+    _type, error, _traceback = sys.exc_info()
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response["Retry-After"] = "30"
+        return response
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"page_title": "Sorry, there is a problem"}), status=500)
+
+
+@require_GET
+def search(request):
+    """One search over everything, with a facet per type, sorting and pagination."""
+    form = SearchForm(request.GET or None)
+    outcome = None
+    status = 200
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        outcome = site_search(
+            data["q"],
+            type_key=data["type"],
+            sort=data["sort"] or "relevance",
+            page=data["page"] or 1,
+        )
+        if outcome.query and data["page"] and data["page"] > outcome.num_pages:
+            raise Http404("No such page of results")
+    elif form.is_bound:
+        status = 400
+    page_obj = None
+    if outcome and outcome.total:
+        # A Paginator over the result positions drives the shared pagination partial.
+        positions = range(min(outcome.total, outcome.num_pages * outcome.page_size))
+        page_obj = Paginator(positions, outcome.page_size).page(outcome.page)
+    context = {
+        "page_obj": page_obj,
+        "page_title": f"Search: {outcome.query}" if outcome and outcome.query else "Search",
+        "breadcrumbs": [("Home", "/"), ("Search", "")],
+        "form": form,
+        "outcome": outcome,
+        "search_types": SEARCH_TYPES,
+        "terms": highlight_terms(outcome.corrected_query or outcome.query) if outcome else [],
+        "suggestion": spelling_suggestion(outcome.query)
+        if outcome and outcome.query and not outcome.total
+        else "",
+    }
+    return render(request, "patterns_site/search.html", context, status=status)
+
+
+@require_GET
+def search_suggestions(request):
+    """Titles matching what has been typed so far, as JSON, for search-as-you-type."""
+    query = request.GET.get("q", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return JsonResponse(
+            {"error": f"Search for {MAX_QUERY_LENGTH} characters or fewer"}, status=400
+        )
+    return JsonResponse({"query": normalise_query(query), "results": suggestions(query)})

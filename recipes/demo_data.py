@@ -31,6 +31,7 @@ from catalogue.models import (
     Supplier,
 )
 from catalogue.reference_data import reference_data_load
+from catalogue.services import moderation_workflow_ensure
 from patterns_site.models import HomePage
 
 from .models import (
@@ -323,7 +324,9 @@ def recipes_load(data: dict, index: RecipeIndexPage, *, refresh: bool, report: D
     services = {str(service.identifier): service for service in LocalService.objects.all()}
     council_types = {council_type.code: council_type for council_type in CouncilType.objects.all()}
 
-    pages = {}
+    # Pass 1 creates or updates each page; pass 2 links related recipes, which all
+    # exist by then, and publishes each changed page once.
+    pages, to_publish = {}, set()
     for item in data["recipes"]:
         page = RecipePage.objects.filter(slug=item["slug"]).first()
         created = page is None
@@ -346,16 +349,18 @@ def recipes_load(data: dict, index: RecipeIndexPage, *, refresh: bool, report: D
             )
             if created:
                 index.add_child(instance=page)
-            page.save_revision().publish()
+            to_publish.add(item["slug"])
             report.count("recipes", created)
         pages[item["slug"]] = page
 
     for item in data["recipes"]:
-        page = RecipePage.objects.get(pk=pages[item["slug"]].pk)
+        page = pages[item["slug"]]
         wanted = [pages[slug].pk for slug in item.get("related", []) if slug in pages]
-        current = list(page.related_links.values_list("related_id", flat=True))
+        current = [link.related_id for link in page.related_links.all()]
         if current != wanted and (refresh or not current):
             page.related_links.set([RecipeRelation(related_id=pk) for pk in wanted])
+            to_publish.add(item["slug"])
+        if item["slug"] in to_publish:
             page.save_revision().publish()
         adoptions_load(page, item.get("adoptions", []), refresh=refresh, report=report)
 
@@ -397,4 +402,6 @@ def demo_data_load(*, refresh: bool = False) -> DemoReport:
         _home, index = page_tree_ensure()
         catalogue_load(_load("catalogue.json"), refresh=refresh, report=report)
         recipes_load(_load("recipes.json"), index, refresh=refresh, report=report)
+        # A migration creates it too; this brings it back after a database flush.
+        moderation_workflow_ensure()
     return report

@@ -5,6 +5,7 @@ costs and targeted outcomes, and which councils it serves. Adoptions record the 
 councils that run it and the outcomes they measured.
 """
 
+import secrets
 from decimal import Decimal
 from statistics import median
 
@@ -12,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -102,6 +104,13 @@ class RecipePage(Page):
     )
     maturity = models.CharField(max_length=10, choices=Maturity.choices, default=Maturity.BETA)
     last_reviewed = models.DateField(null=True, blank=True)
+    change_summary = models.CharField(
+        "What changed",
+        max_length=300,
+        blank=True,
+        help_text="A sentence for the public change log, saved with this revision. "
+        "Leave it blank for minor edits.",
+    )
 
     ingredients = StreamField(IngredientsBlock())
     method = StreamField(MethodBlock())
@@ -185,6 +194,7 @@ class RecipePage(Page):
         FieldPanel("serves", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("serves_population_min"), FieldPanel("serves_population_max")]),
     ]
+    promote_panels = [*Page.promote_panels, FieldPanel("change_summary")]
 
     parent_page_types = ["recipes.RecipeIndexPage"]
     subpage_types = []
@@ -352,3 +362,30 @@ def summarise_outcomes(adoptions) -> list[dict]:
             }
         )
     return sorted(summary, key=lambda item: (-item["councils"], item["metric"]))
+
+
+def saved_basket_id() -> str:
+    """An unguessable id for a shared basket link: 128 random bits, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
+class SavedBasket(models.Model):
+    """A read-only copy of someone's basket, shared by link.
+
+    The snapshot holds the lines, prices and totals as they were when it was saved, so
+    the shared page keeps working when offerings later change; the page compares it with
+    today's catalogue to show what changed.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32, default=saved_basket_id, editable=False)
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Saved basket {self.id}"
+
+    def get_absolute_url(self):
+        return reverse("basket:saved", kwargs={"basket_id": self.id})

@@ -1,23 +1,39 @@
 """Read-side queries for recipe pages and the home page. Every function returns what a
 page needs in a fixed number of queries, whatever the amount of content."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
+from wagtail.models import PageLogEntry
 
 from catalogue.models import Component, Council, Offering, ServiceArea
+from catalogue.selectors import published_offering_counts
 
 from .models import Adoption, RecipePage, summarise_outcomes
 
 
+def _counted(queryset, field="pk", *, distinct=False):
+    """A correlated COUNT subquery, 0 when nothing matches. Unlike a join with GROUP BY over
+    every recipe, PostgreSQL evaluates it only for the rows a page keeps."""
+    counts = (
+        queryset.order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+        .annotate(n=Count(field, distinct=distinct))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def recipe_list():
     """Live recipes with what a list shows: council types served and adoption counts."""
+    adoptions = Adoption.objects.filter(recipe=OuterRef("pk"))
     return (
         RecipePage.objects.live()
         .prefetch_related("serves", "service_areas")
         .annotate(
-            adoption_total=Count("adoptions", distinct=True),
-            live_adoptions=Count(
-                "adoptions", filter=Q(adoptions__status=Adoption.Status.LIVE), distinct=True
-            ),
+            adoption_total=_counted(adoptions),
+            live_adoptions=_counted(adoptions.filter(status=Adoption.Status.LIVE)),
         )
     )
 
@@ -31,17 +47,7 @@ def recipe_detail_context(page: RecipePage) -> dict:
         .order_by("status", "council__name")
     )
     component_ids = [item["component"].pk for item in page.component_ingredients]
-    offering_counts = dict(
-        Component.objects.filter(pk__in=component_ids)
-        .annotate(
-            published=Count(
-                "offerings",
-                filter=Q(offerings__live=True, offerings__withdrawn_at__isnull=True),
-                distinct=True,
-            )
-        )
-        .values_list("pk", "published")
-    )
+    offering_counts = published_offering_counts(component_ids)
     related = [
         link.related
         for link in page.related_links.select_related("related").all()
@@ -58,6 +64,7 @@ def recipe_detail_context(page: RecipePage) -> dict:
         "lgsl_services": [link.service for link in page.lgsl_links.select_related("service")],
         "related_recipes": related,
         "has_sample_adoptions": any(a.is_sample for a in adoptions),
+        "change_log": recipe_change_log(page),
         "recipe_breadcrumbs": [
             ("Home", "/"),
             ("Recipes", page.get_parent().url),
@@ -69,15 +76,14 @@ def recipe_detail_context(page: RecipePage) -> dict:
 def home_page_context() -> dict:
     """Service areas to browse, newest and most-adopted recipes, catalogue counts."""
     recipes = recipe_list()
+    filed = RecipePage.service_areas.through.objects.filter(recipepage__live=True)
     areas = (
         ServiceArea.objects.filter(parent__isnull=True)
         .annotate(
-            recipe_count=Count(
-                "children__recipes",
-                filter=Q(children__recipes__live=True),
-                distinct=True,
+            recipe_count=_counted(
+                filed.filter(servicearea__parent=OuterRef("pk")), "recipepage", distinct=True
             )
-            + Count("recipes", filter=Q(recipes__live=True), distinct=True)
+            + _counted(filed.filter(servicearea=OuterRef("pk")))
         )
         .order_by("name")
     )
@@ -92,3 +98,34 @@ def home_page_context() -> dict:
             "councils": Council.objects.count(),
         },
     }
+
+
+def recipe_change_logs(page_ids) -> dict[int, list[dict]]:
+    """Each recipe's public change log, newest first, in one query for any number of
+    recipes: the date of every published revision and the editor's "What changed".
+
+    The field is saved with each revision and carries over when an editor does not
+    change it, so a summary repeated from the previous publication counts as minor edits.
+    """
+    entries = (
+        PageLogEntry.objects.filter(page_id__in=list(page_ids), action="wagtail.publish")
+        .annotate(summary=KeyTextTransform("change_summary", "revision__content"))
+        .order_by("page_id", "timestamp", "pk")
+        .values_list("page_id", "timestamp", "summary")
+    )
+    logs: dict[int, list[dict]] = {}
+    previous: dict[int, str] = {}
+    for page_id, timestamp, summary in entries:
+        summary = (summary or "").strip()
+        log = logs.setdefault(page_id, [])
+        if summary and summary != previous.get(page_id):
+            text = summary
+        else:
+            text = "First published" if not log else "Minor edits"
+        previous[page_id] = summary
+        log.append({"published_at": timestamp, "summary": text})
+    return {page_id: log[::-1] for page_id, log in logs.items()}
+
+
+def recipe_change_log(page: RecipePage) -> list[dict]:
+    return recipe_change_logs([page.pk]).get(page.pk, [])

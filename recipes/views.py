@@ -16,9 +16,11 @@ def recipe_index_context(request, *, index_page) -> dict:
         recipes = form.filter(recipes)
     else:
         recipes = recipes.order_by("title")
+    selected_filters = form.selected_filters(request.GET)
     page_obj = paginate(request, recipes, per_page=20)
     return {
         "form": form,
+        "selected_filters": selected_filters,
         "filters_invalid": invalid,
         "page_obj": page_obj,
         "recipes": page_obj.object_list,

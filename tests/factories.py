@@ -24,6 +24,7 @@ from catalogue.models import (
     ServiceArea,
     Standard,
     Supplier,
+    SupplierMembership,
 )
 from recipes.demo_data import page_tree_ensure
 from recipes.models import Adoption, AdoptionOutcome, RecipePage
@@ -199,7 +200,8 @@ class RecipePageFactory(wagtail_factories.PageFactory):
     """A published recipe under the recipe index.
 
     Ingredients come from the components, standards and people params (people as
-    (role, days) pairs); with none given, it needs one new component.
+    (role, days) pairs); with none given, it needs one new component. Outcomes and
+    variations take raw StreamField JSON (see stream()).
     """
 
     class Meta:
@@ -241,9 +243,14 @@ class RecipePageFactory(wagtail_factories.PageFactory):
 
     @factory.post_generation
     def publish(self, create, extracted, **kwargs):
-        """Publish a revision, as an editor would, so first_published_at is set and the
-        many-to-many choices above are saved."""
-        if create:
+        """Publish a revision, as an editor would, so first_published_at is set. With
+        publish=False the page is only saved: a quicker live page without history, or
+        a draft when live=False too."""
+        if not create:
+            return
+        if extracted is False:
+            self.save()  # Saves the many-to-many choices above.
+        else:
             self.save_revision().publish()
             self.refresh_from_db()
 
@@ -267,3 +274,35 @@ class AdoptionOutcomeFactory(DjangoModelFactory):
     metric = "Reports made online"
     value = Decimal("60")
     unit = "percent"
+
+
+class UserFactory(DjangoModelFactory):
+    """An active account that signs in with its email address and PASSWORD."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    username = factory.LazyAttribute(lambda o: o.email.lower())
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    is_active = True
+
+    @factory.post_generation
+    def saved(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+UserFactory.PASSWORD = "correct horse battery"
+
+
+class SupplierMembershipFactory(DjangoModelFactory):
+    """A user who is a member of a supplier organisation in the portal."""
+
+    class Meta:
+        model = SupplierMembership
+
+    user = factory.SubFactory(UserFactory)
+    supplier = factory.SubFactory(SupplierFactory)

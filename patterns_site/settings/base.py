@@ -2,9 +2,12 @@
 environments is read from the environment in dev.py, test.py or production.py."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +45,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "markdownx",
+    "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,8 +57,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "patterns_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "patterns_site.middleware.SecurityHeadersMiddleware",
+    "patterns_site.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "patterns_site.urls"
@@ -113,7 +124,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # static/ holds our own CSS and JS; build/frontend is written by `make assets` from the
 # pinned govuk-frontend npm package, so no third-party asset is committed.
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "frontend"]
@@ -129,7 +140,45 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The Wagtail admin previews pages in a same-origin frame, so SecurityHeadersMiddleware
+# relaxes this to SAMEORIGIN for /admin/ only.
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# A strict policy for the public site: scripts only from our origin, no inline script
+# or style, nothing framed. JSON-LD blocks are data, not script, so they need nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# The Wagtail admin uses inline scripts and styles; it keeps every other protection.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
@@ -158,6 +207,41 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plumbing@localhost")
+# GOV.UK Notify sends the site's email when an API key is set: one Notify template whose
+# subject is ((subject)) and body is ((body)) carries every message.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+if NOTIFY_API_KEY:
+    if not NOTIFY_TEMPLATE_ID:
+        raise ImproperlyConfigured("Set NOTIFY_TEMPLATE_ID to the Notify template for email.")
+    EMAIL_BACKEND = "patterns_site.notify.NotifyEmailBackend"
+
+# Accounts: suppliers sign in with their email address on the public site (editors may
+# too). django-axes checks every attempt first and locks out a username from an address
+# after repeated failures; ModelBackend keeps the Wagtail admin's username sign-in working.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "patterns_site.accounts.backends.EmailBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "portal:home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Sign-up and change-of-email links stop working after this many seconds.
+ACCOUNT_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
+# Portal sessions are shorter than the site default: a supplier signs in again after this.
+PORTAL_SESSION_AGE = 60 * 60 * 8
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "patterns_site.accounts.views.locked_out"
+
+# Anonymous pages are cached until content changes (see patterns_site/page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_WATCHED_APPS = ["catalogue", "recipes", "patterns_site", "wagtailcore"]
+# Saved by visitors, shown on no cached page: saving one must not empty the cache.
+PAGE_CACHE_IGNORED_MODELS = ["recipes.SavedBasket", "catalogue.SupplierInvitation"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -178,6 +262,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "plumbing.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
         # Wagtail runs search-index and reference-index updates as tasks and logs each one.
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},

@@ -18,3 +18,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Serve static files straight from the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+
+# Page caching would hide query counts and stale-data bugs; its own tests switch it on.
+PAGE_CACHE_SECONDS = 0

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from catalogue.markdown import render_markdown
+from recipes.basket import basket_size
 
 register = template.Library()
 
@@ -17,6 +18,7 @@ NAV_SECTIONS = [
     ("offerings", "Offerings", "catalogue:offering_list"),
     ("suppliers", "Suppliers", "catalogue:supplier_list"),
     ("councils", "Councils", "catalogue:council_list"),
+    ("basket", "Basket", "basket:basket"),
 ]
 
 
@@ -26,6 +28,8 @@ def nav_section(context, request):
     sections = []
     for key, label, target in NAV_SECTIONS:
         url = target if target.startswith("/") else reverse(target)
+        if key == "basket":
+            label = f"{label} ({basket_size(getattr(request, 'session', {}))})"
         sections.append({"key": key, "label": label, "url": url})
     context["nav_sections"] = sections
     path = getattr(request, "path", "") or ""
@@ -130,3 +134,23 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag
+def highlight(text, terms):
+    """Text with the search terms marked; escapes everything else."""
+    from patterns_site.search import highlight as highlight_text
+
+    return highlight_text(str(text or ""), terms)
+
+
+@register.filter
+def sum_values(values):
+    return sum(values)
+
+
+@register.filter
+def is_decimal_field(bound_field):
+    from django import forms
+
+    return isinstance(bound_field.field, forms.DecimalField)

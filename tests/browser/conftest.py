@@ -41,3 +41,22 @@ def demo_site(live_server, transactional_db):
     """A live server with the demo content loaded, as `make run` serves it."""
     call_command("load_demo_data", verbosity=0)
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Fail a browser test if the page broke the site's CSP: an inline script or style
+    we shipped would otherwise fail silently for real users."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert not violations, "\n".join(violations)

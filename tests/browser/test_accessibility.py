@@ -30,6 +30,10 @@ def page_type_urls() -> dict[str, str]:
         "council list": "/councils/",
         "council": adopted_council.get_absolute_url(),
         "about the data": "/about/data/",
+        "accessibility statement": "/accessibility/",
+        "privacy notice": "/privacy/",
+        "search results": "/search/?q=waste",
+        "search, no results": "/search/?q=zzzzqqq",
         "not found": "/no-such-page/",
     }
 

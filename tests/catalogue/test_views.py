@@ -1,0 +1,811 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalogue.models import Offering
+from recipes.models import Adoption
+from tests.factories import (
+    AdoptionFactory,
+    AdoptionOutcomeFactory,
+    ComponentFactory,
+    ConformanceClaimFactory,
+    CouncilFactory,
+    CouncilTypeFactory,
+    OfferingFactory,
+    RecipePageFactory,
+    StandardFactory,
+    SupplierFactory,
+)
+from tests.pages import link_texts, page_text, parse, table_with_caption, text
+
+pytestmark = pytest.mark.django_db
+
+
+def build_catalogue():
+    """Two components, two standards, a real and a sample supplier, two published
+    offerings plus a draft and a withdrawn one, a live and a draft recipe, and three
+    councils (a district under its county) with adoptions."""
+    uprn = StandardFactory(
+        name="Unique Property Reference Number",
+        short_name="UPRN",
+        slug="uprn",
+        owner="GeoPlace",
+        licence="Open Government Licence",
+    )
+    wcag = StandardFactory(
+        name="Web Content Accessibility Guidelines 2.2",
+        short_name="WCAG 2.2",
+        slug="wcag",
+        category="accessibility",
+    )
+    notify = ComponentFactory(
+        name="Send notifications",
+        slug="send-notifications",
+        category="notifications",
+        summary="Send emails, texts and letters.",
+        standards=[wcag],
+    )
+    pay = ComponentFactory(
+        name="Take payments",
+        slug="take-payments",
+        category="payments",
+        summary="Take card payments.",
+    )
+    real = SupplierFactory(
+        name="Government Digital Service",
+        slug="gds",
+        companies_house_number="",
+        is_sme=False,
+        description="Builds GOV.UK platforms.",
+    )
+    sample = SupplierFactory(
+        name="Acme Digital",
+        slug="acme",
+        companies_house_number="01234567",
+        is_sample=True,
+        description="A fictional supplier.",
+    )
+    govuk_notify = OfferingFactory(
+        name="GOV.UK Notify",
+        slug="govuk-notify",
+        supplier=real,
+        components=[notify],
+        price=Decimal("0"),
+        hosting=Offering.Hosting.GOV_PLATFORM,
+        open_source_licence="MIT",
+        repository_url="https://github.com/alphagov/notifications-api",
+    )
+    acme = OfferingFactory(
+        name="Acme Messages",
+        slug="acme-messages",
+        supplier=sample,
+        components=[notify, pay],
+        summary="Messages and payments in one.",
+        description=(
+            "## Why Acme\n\n**Fast** set-up.\n\n<script>alert('x')</script>\n\n"
+            '<img src="x" onerror="alert(1)">\n\n[Pricing](javascript:alert(1))'
+        ),
+        price=Decimal("1200"),
+        price_max=Decimal("2400"),
+        setup_fee=Decimal("500"),
+        gcloud_service_id="123456789012345",
+    )
+    draft = OfferingFactory(
+        name="Acme Drafty", slug="acme-drafty", supplier=sample, components=[notify], live=False
+    )
+    withdrawn = OfferingFactory(
+        name="Old Messages",
+        slug="old-messages",
+        supplier=real,
+        components=[notify],
+        withdrawn_at=timezone.now(),
+    )
+    ConformanceClaimFactory(offering=govuk_notify, standard=wcag, verified=True)
+    ConformanceClaimFactory(offering=acme, standard=wcag, statement="Audited in 2025.")
+    ConformanceClaimFactory(offering=acme, standard=uprn, verified=True)
+    ConformanceClaimFactory(offering=draft, standard=wcag)
+    ConformanceClaimFactory(offering=withdrawn, standard=wcag, verified=True)
+
+    missed_bin = RecipePageFactory(
+        title="Report a missed bin", slug="missed-bin", components=[notify], standards=[uprn]
+    )
+    RecipePageFactory(
+        title="Secret recipe", components=[notify, pay], standards=[uprn], live=False, publish=False
+    )
+    metropolitan = CouncilTypeFactory(code="MD")
+    district = CouncilTypeFactory(
+        code="NMD", name="District council", plural_name="District councils"
+    )
+    county = CouncilTypeFactory(code="CTY", name="County council", plural_name="County councils")
+    leeds = CouncilFactory(
+        code="LDS",
+        name="Leeds",
+        slug="leeds",
+        official_name="Leeds City Council",
+        council_type=metropolitan,
+        population=798786,
+        homepage_url="https://www.leeds.gov.uk/",
+    )
+    east_sussex = CouncilFactory(
+        code="ESX",
+        name="East Sussex",
+        slug="east-sussex",
+        official_name="East Sussex County Council",
+        council_type=county,
+        region="South East",
+    )
+    CouncilFactory(
+        code="LEE",
+        name="Lewes",
+        slug="lewes",
+        official_name="Lewes District Council",
+        council_type=district,
+        region="South East",
+        parent=east_sussex,
+        population=None,
+    )
+    AdoptionOutcomeFactory(
+        adoption=AdoptionFactory(
+            recipe=missed_bin,
+            council=leeds,
+            status=Adoption.Status.LIVE,
+            live_since=date(2024, 3, 1),
+            is_sample=True,
+        ),
+        metric="Reports made online",
+        value=Decimal("62.5"),
+        unit="percent",
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def catalogue(shared_data):
+    with shared_data():
+        build_catalogue()
+        yield
+
+
+def list_headings(response, tag="h2"):
+    return [text(heading) for heading in parse(response).select(f".app-card-list {tag}")]
+
+
+def assert_error_summary(response, field):
+    """The page is a 400 with a GOV.UK error summary linking to the bad field."""
+    assert response.status_code == 400
+    summary = parse(response).find("div", class_="govuk-error-summary")
+    assert "There is a problem" in text(summary)
+    assert "Select a valid choice" in text(summary.find("a", href=f"#id_{field}"))
+
+
+def assert_not_found(response):
+    assert response.status_code == 404
+    assert "Page not found" in page_text(response)
+    assert "govuk-template" in response.content.decode()
+
+
+# Components
+
+
+def test_component_list_groups_components_with_their_counts(client):
+    """Components are grouped by category, each with its published offerings and the live
+    recipes that need it."""
+    response = client.get("/components/")
+
+    assert response.status_code == 200
+    main = parse(response).find("main")
+    assert [text(h) for h in main.select(".govuk-grid-column-two-thirds h2")] == [
+        "Notifications and messaging",
+        "Payments",
+    ]
+    items = [text(item) for item in main.select(".app-card-list__item")]
+    assert items == [
+        "Send notifications Send emails, texts and letters. 2 offerings, needed by 1 recipe",
+        "Take payments Take card payments. 1 offering, needed by 0 recipes",
+    ]
+    assert "2 components" in text(main)
+
+
+def test_component_list_filters_by_category(client):
+    """Choosing a capability category shows only its components."""
+    response = client.get("/components/?category=payments")
+
+    assert list_headings(response, "h3") == ["Take payments"]
+
+
+def test_component_list_unknown_category_is_400(client):
+    """An unknown category gives a 400 with an error summary."""
+    assert_error_summary(client.get("/components/?category=plumbing"), "category")
+
+
+def test_component_detail_shows_standards_and_recipes(client):
+    """A component page lists the standards a product should meet and the live recipes
+    that need it."""
+    response = client.get("/components/send-notifications/")
+
+    soup = parse(response)
+    assert text(soup.find("h1")) == "Send notifications"
+    assert "Component: Notifications and messaging" in text(soup.find("main"))
+    standards = soup.find("h2", string="Standards a product should meet").find_next("ul")
+    assert link_texts(standards) == ["Web Content Accessibility Guidelines 2.2"]
+    recipes = soup.find("h2", string="Recipes that need it").find_next("ul")
+    assert link_texts(recipes) == ["Report a missed bin"]
+    assert recipes.a["href"] == "/recipes/missed-bin/"
+
+
+def test_component_detail_compares_published_offerings(client):
+    """The comparison table has one row per published offering: supplier (with a sample
+    label), price, hosting, standards claimed and the G-Cloud ID. Drafts and withdrawn
+    offerings are left out."""
+    soup = parse(client.get("/components/send-notifications/"))
+
+    table = table_with_caption(soup, "Compare products for send notifications")
+    headers = [text(th) for th in table.select("thead th")]
+    assert headers == ["Offering", "Supplier", "Price", "Hosting", "Standards", "G-Cloud"]
+    rows = [text(row) for row in table.select("tbody tr")]
+    assert rows == [
+        "Acme Messages Acme Digital Sample data £1,200 to £2,400 per year plus £500 set-up "
+        "Cloud, hosted in the UK UPRN: verified WCAG 2.2: claimed 123456789012345",
+        "GOV.UK Notify Open source (MIT) Government Digital Service Free "
+        "Government platform WCAG 2.2: verified Not listed",
+    ]
+    gcloud = table.find("a", string="123456789012345")
+    assert gcloud["href"].endswith("/g-cloud/services/123456789012345")
+
+
+def test_component_without_offerings_says_so(client):
+    """A component nobody sells yet says there are no published offerings."""
+    ComponentFactory(slug="book-rooms")
+
+    response = client.get("/components/book-rooms/")
+
+    assert "No published offerings yet." in page_text(response)
+    assert "No recipe uses it yet." in page_text(response)
+
+
+# Standards
+
+
+def test_standard_list_counts_components_and_published_claims(client):
+    """Each standard shows its type, how many components should meet it and how many
+    published products claim it."""
+    response = client.get("/standards/")
+
+    rows = [text(row) for row in parse(response).select("tbody tr")]
+    assert rows == [
+        "Unique Property Reference Number What Unique Property Reference Number covers. "
+        "Data standard 0 1",
+        "Web Content Accessibility Guidelines 2.2 What Web Content Accessibility Guidelines "
+        "2.2 covers. Accessibility 1 2",
+    ]
+
+
+def test_standard_detail_separates_verified_from_claimed(client):
+    """Products an editor verified are listed apart from those the supplier only claims;
+    draft and withdrawn products appear in neither."""
+    soup = parse(client.get("/standards/wcag/"))
+
+    verified = table_with_caption(soup, "Verified by an editor")
+    claimed = table_with_caption(soup, "Claimed by the supplier, not yet verified")
+    assert [text(row.th) for row in verified.select("tbody tr")] == ["GOV.UK Notify"]
+    assert [text(row.th) for row in claimed.select("tbody tr")] == ["Acme Messages"]
+    assert "Audited in 2025." in text(claimed)
+    assert "Sample data" in text(claimed)
+    assert "by an editor" in text(verified)
+    main = text(soup.find("main"))
+    assert "Old Messages" not in main
+    assert "Acme Drafty" not in main
+
+
+def test_standard_detail_lists_components_and_recipes(client):
+    """A standard page links the components that should meet it and the live recipes
+    that need it, and where it is published."""
+    soup = parse(client.get("/standards/uprn/"))
+
+    assert text(soup.find("h1")) == "Unique Property Reference Number"
+    recipes = soup.find("h2", string="Recipes that need it").find_next("ul")
+    assert link_texts(recipes) == ["Report a missed bin"]
+    components = soup.find("h2", string="Components that should meet it").find_next("ul")
+    assert text(components) == "None listed."
+    assert "Maintained by GeoPlace" in text(soup.find("main"))
+    assert soup.find("a", href="https://standards.example.org/uprn")
+
+
+def test_standard_nobody_claims_says_so(client):
+    """A standard with no claims says no product claims it yet."""
+    StandardFactory(slug="open-referral")
+
+    assert "No product claims to meet this standard yet." in page_text(
+        client.get("/standards/open-referral/")
+    )
+
+
+# Suppliers
+
+
+def test_supplier_list_labels_sample_suppliers(client):
+    """Fictional suppliers carry a sample data label in the list; real ones do not."""
+    response = client.get("/suppliers/")
+
+    items = [text(item) for item in parse(response).select(".app-card-list__item")]
+    assert items == [
+        "Acme Digital Sample data A fictional supplier. 1 published offering. "
+        "Small or medium-sized enterprise",
+        "Government Digital Service Builds GOV.UK platforms. 1 published offering",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [("sme=yes", ["Acme Digital"]), ("sme=no", ["Government Digital Service"])],
+)
+def test_supplier_list_filters_by_size(client, query, names):
+    """Suppliers can be narrowed to SMEs or large organisations."""
+    assert list_headings(client.get(f"/suppliers/?{query}")) == [
+        f"{name} Sample data" if name == "Acme Digital" else name for name in names
+    ]
+
+
+def test_supplier_list_unknown_size_is_400(client):
+    """An unknown size filter gives a 400 with an error summary."""
+    assert_error_summary(client.get("/suppliers/?sme=huge"), "sme")
+
+
+def test_sample_supplier_page_says_it_is_fictional(client):
+    """A sample supplier's page says it is fictional and does not link to Companies House."""
+    soup = parse(client.get("/suppliers/acme/"))
+
+    inset = text(soup.find("div", class_="govuk-inset-text"))
+    assert inset.startswith("Sample data This is a fictional supplier.")
+    assert soup.find("a", href=lambda href: href and "company-information" in href) is None
+    assert "01234567" in text(soup.find("main"))
+
+
+def test_supplier_page_lists_its_published_offerings(client):
+    """A supplier page lists its published offerings, without the supplier column."""
+    soup = parse(client.get("/suppliers/acme/"))
+
+    table = table_with_caption(soup, "Products from Acme Digital")
+    assert [text(row.th) for row in table.select("tbody tr")] == ["Acme Messages"]
+    assert "Supplier" not in [text(th) for th in table.select("thead th")]
+
+
+def test_real_supplier_links_to_companies_house(client):
+    """A real supplier with a Companies House number links to its record."""
+    SupplierFactory(slug="mysociety", name="mySociety", companies_house_number="05798215")
+
+    soup = parse(client.get("/suppliers/mysociety/"))
+
+    link = soup.find("a", string="05798215")
+    assert link["href"] == (
+        "https://find-and-update.company-information.service.gov.uk/company/05798215"
+    )
+    assert soup.find("div", class_="govuk-inset-text") is None
+
+
+# Offerings
+
+
+def test_offering_list_shows_published_offerings_only(client):
+    """The offerings list has published offerings only, with supplier, price and
+    components."""
+    response = client.get("/offerings/")
+
+    assert list_headings(response) == ["Acme Messages", "GOV.UK Notify"]
+    first = parse(response).select(".app-card-list__item")[0]
+    assert text(first).startswith(
+        "Acme Messages from Acme Digital Sample data Messages and payments in one. "
+        "£1,200 to £2,400 per year plus £500 set-up"
+    )
+    assert link_texts(first) == [
+        "Acme Messages",
+        "Acme Digital",
+        "Send notifications",
+        "Take payments",
+    ]
+    assert "2 offerings" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("component=take-payments", ["Acme Messages"]),
+        ("hosting=gov_platform", ["GOV.UK Notify"]),
+        ("open_source=on", ["GOV.UK Notify"]),
+        ("component=send-notifications&hosting=cloud_uk", ["Acme Messages"]),
+    ],
+)
+def test_offering_list_filters(client, query, names):
+    """Offerings can be narrowed by component, hosting and open source."""
+    assert list_headings(client.get(f"/offerings/?{query}")) == names
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("component=teleport", "component"), ("hosting=moon", "hosting")]
+)
+def test_offering_list_unknown_filter_is_400(client, query, field):
+    """An unknown component or hosting value gives a 400 with an error summary."""
+    assert_error_summary(client.get(f"/offerings/?{query}"), field)
+
+
+def test_offering_page_shows_sanitised_description(client):
+    """The supplier's markdown description is shown formatted, with scripts, event
+    handlers and javascript: links removed."""
+    response = client.get("/offerings/acme-messages/")
+
+    html = response.content.decode()
+    soup = parse(response)
+    description = soup.select_one("main .govuk-body h2").parent
+    assert text(description.h2) == "Why Acme"
+    assert text(description.strong) == "Fast"
+    assert "alert(" not in html
+    assert "onerror" not in html
+    assert "javascript:" not in html
+    assert "Pricing" in text(description)
+
+
+def test_offering_page_shows_price_gcloud_link_and_components(client):
+    """An offering page gives its price, hosting, G-Cloud link and the components it
+    provides."""
+    soup = parse(client.get("/offerings/acme-messages/"))
+
+    rows = {text(row.dt): text(row.dd) for row in soup.select(".govuk-summary-list__row")[:5]}
+    assert rows == {
+        "Provides": "Send notifications Take payments",
+        "Price": "£1,200 to £2,400 per year plus £500 set-up",
+        "Hosting": "Cloud, hosted in the UK",
+        "G-Cloud service ID": "123456789012345",
+        "Open source": "No",
+    }
+    gcloud = soup.find("a", string="123456789012345")
+    assert gcloud["href"] == (
+        "https://www.applytosupply.digitalmarketplace.service.gov.uk"
+        "/g-cloud/services/123456789012345"
+    )
+    assert soup.find("a", href="/components/take-payments/")
+
+
+def test_offering_page_shows_verified_and_claimed_standards(client):
+    """Each claim shows whether an editor verified it, with the supplier's statement."""
+    soup = parse(client.get("/offerings/acme-messages/"))
+
+    claims = soup.find("h2", string="Standards").find_next("dl")
+    rows = [text(row) for row in claims.select(".govuk-summary-list__row")]
+    assert rows[0].startswith("UPRN Verified on ")
+    assert rows[1] == (
+        "WCAG 2.2 Claimed not yet checked by an editor Audited in 2025. Evidence for WCAG 2.2"
+    )
+
+
+def test_sample_offering_page_says_it_is_fictional(client):
+    """A sample supplier's offering says its product, prices and G-Cloud ID are made up."""
+    soup = parse(client.get("/offerings/acme-messages/"))
+
+    assert "A fictional product from a fictional supplier" in text(
+        soup.find("div", class_="govuk-inset-text")
+    )
+    real = parse(client.get("/offerings/govuk-notify/"))
+    assert real.find("div", class_="govuk-inset-text") is None
+
+
+def test_free_open_source_offering(client):
+    """A free open-source offering says Free and links to its source code."""
+    soup = parse(client.get("/offerings/govuk-notify/"))
+
+    rows = {text(row.dt): text(row.dd) for row in soup.select(".govuk-summary-list__row")[:5]}
+    assert rows["Price"] == "Free"
+    assert rows["Open source"] == "Yes, MIT: source code"
+    assert rows["G-Cloud service ID"] == "Not listed on G-Cloud"
+
+
+@pytest.mark.parametrize("slug", ["acme-drafty", "old-messages"])
+def test_draft_and_withdrawn_offerings_are_404(client, slug):
+    """A draft or withdrawn offering's page cannot be seen by the public."""
+    assert_not_found(client.get(f"/offerings/{slug}/"))
+
+
+# Councils
+
+
+def test_council_list_shows_councils_with_type_population_and_recipes(client):
+    """The councils list shows each council's type, population and recipe count."""
+    response = client.get("/councils/")
+
+    rows = [text(row) for row in parse(response).select("tbody tr")]
+    assert rows == [
+        "East Sussex South East County council 250,000 0",
+        "Leeds Yorkshire and The Humber Metropolitan district 798,786 1",
+        "Lewes South East District council Not known 0",
+    ]
+    assert "3 councils" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("council_type=NMD", ["Lewes"]),
+        ("region=South+East", ["East Sussex", "Lewes"]),
+        ("council_type=CTY&region=South+East", ["East Sussex"]),
+        ("council_type=MD&region=South+East", []),
+    ],
+)
+def test_council_list_filters_by_type_and_region(client, query, names):
+    """Councils can be narrowed by type and by region."""
+    response = client.get(f"/councils/?{query}")
+
+    assert response.status_code == 200
+    assert [text(row.th.a) for row in parse(response).select("tbody tr") if row.th] == names
+    if not names:
+        assert "No councils match." in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("council_type=XYZ", "council_type"), ("region=Atlantis", "region")],
+)
+def test_council_list_unknown_filter_is_400(client, query, field):
+    """An unknown council type or region gives a 400 with an error summary."""
+    assert_error_summary(client.get(f"/councils/?{query}"), field)
+
+
+def test_council_page_lists_its_adoptions(client):
+    """A council page lists the recipes it adopted, their status and what it measured."""
+    soup = parse(client.get("/councils/leeds/"))
+
+    assert text(soup.find("h1")) == "Leeds City Council"
+    table = table_with_caption(soup, "Recipes this council has adopted")
+    assert [text(row) for row in table.select("tbody tr")] == [
+        "Report a missed bin Sample data Live since March 2024 Reports made online: 62.5%"
+    ]
+    assert table.find("a", href="/recipes/missed-bin/")
+    assert soup.find("a", href="https://www.leeds.gov.uk/")
+    assert "798,786" in text(soup.find("main"))
+
+
+def test_district_council_page_links_its_county(client):
+    """A district council's page links to its county council."""
+    soup = parse(client.get("/councils/lewes/"))
+
+    link = soup.find("a", href="/councils/east-sussex/")
+    assert text(link) == "East Sussex County Council"
+    assert "No adoptions recorded for this council yet." in text(soup.find("main"))
+
+
+def test_council_page_leaves_out_adoptions_of_draft_recipes(client):
+    """An adoption of an unpublished recipe is not shown on the council page."""
+    draft = RecipePageFactory(title="Secret plan", live=False, publish=False)
+    AdoptionFactory(recipe=draft, council=CouncilFactory(slug="york"))
+
+    response = client.get("/councils/york/")
+
+    assert "Secret plan" not in page_text(response)
+    assert "No adoptions recorded for this council yet." in page_text(response)
+
+
+# Not found
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/components/no-such-thing/",
+        "/standards/no-such-thing/",
+        "/suppliers/no-such-thing/",
+        "/offerings/no-such-thing/",
+        "/councils/no-such-thing/",
+        "/components/Send%20notifications/",
+        "/councils/leeds%00/",
+    ],
+)
+def test_unknown_slug_on_a_detail_page_is_404(client, url):
+    """An unknown or malformed slug on any catalogue page gives the not-found page."""
+    assert_not_found(client.get(url))
+
+
+@pytest.mark.parametrize("url", ["/components/", "/suppliers/", "/offerings/", "/councils/"])
+@pytest.mark.parametrize("number", ["abc", "999", "0", "1.5"])
+def test_bad_page_number_on_a_list_is_404(client, url, number):
+    """A malformed or out-of-range page number gives the not-found page, not a 500."""
+    assert_not_found(client.get(f"{url}?page={number}"))
+
+
+def test_catalogue_pages_refuse_post(client):
+    """The catalogue is read-only: a POST is refused with 405."""
+    assert client.post("/offerings/").status_code == 405
+    assert client.get("/offerings/").status_code == 200
+
+
+# Query counts: each page makes the same number of queries at two data sizes. Related
+# objects are shared between rows where they can be: a missing select_related or
+# prefetch costs a query per row whether or not the rows share what they point at.
+
+
+def add_offerings(count, *, component=None, supplier=None):
+    """Published offerings, each providing two components and claiming two standards,
+    one verified."""
+    component = component or ComponentFactory()
+    also = ComponentFactory()
+    supplier = supplier or SupplierFactory(is_sample=True)
+    verified, claimed = StandardFactory.create_batch(2)
+    offerings = OfferingFactory.create_batch(
+        count,
+        components=[component, also],
+        supplier=supplier,
+        gcloud_service_id="123456789012345",
+    )
+    for offering in offerings:
+        ConformanceClaimFactory(offering=offering, standard=verified, verified=True)
+        ConformanceClaimFactory(offering=offering, standard=claimed)
+    return offerings
+
+
+def add_councils(count, recipe):
+    """Councils, each under a county, that adopted the recipe."""
+    county = CouncilFactory()
+    for _ in range(count):
+        AdoptionFactory(council=CouncilFactory(parent=county), recipe=recipe)
+
+
+def queries_for(client, url, assert_max_queries, ceiling):
+    """How many queries a GET of the page makes, failing above the ceiling, and the
+    parsed page."""
+    with assert_max_queries(ceiling) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), parse(response)
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_component_page_makes_the_same_queries_with_3_or_30_offerings(
+    client, django_assert_max_num_queries
+):
+    """The component page's query count does not grow with its offerings, their claims
+    and suppliers, or the recipes that need it."""
+    small, large = ComponentFactory(slug="small"), ComponentFactory(slug="large")
+    add_offerings(3, component=small)
+    add_offerings(30, component=large)
+    RecipePageFactory(components=[small], publish=False)
+    RecipePageFactory.create_batch(3, components=[large], publish=False)
+    client.get("/components/small/")
+
+    small_count, small_page = queries_for(
+        client, "/components/small/", django_assert_max_num_queries, 12
+    )
+    large_count, large_page = queries_for(
+        client, "/components/large/", django_assert_max_num_queries, 12
+    )
+
+    assert large_count == small_count
+    small_rows = table_with_caption(small_page, "Compare products").select("tbody tr")
+    large_rows = table_with_caption(large_page, "Compare products").select("tbody tr")
+    assert len(small_rows) == 3
+    assert len(large_rows) > len(small_rows)
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_offering_list_makes_the_same_queries_with_3_or_30_more_offerings(
+    client, django_assert_max_num_queries
+):
+    """The offerings list's query count does not grow with the number of offerings."""
+    add_offerings(3)
+    client.get("/offerings/")
+
+    small_count, small_page = queries_for(client, "/offerings/", django_assert_max_num_queries, 12)
+    add_offerings(27)
+    large_count, large_page = queries_for(client, "/offerings/", django_assert_max_num_queries, 12)
+
+    assert large_count == small_count
+    small_items = small_page.select(".app-card-list__item")
+    assert len(large_page.select(".app-card-list__item")) > len(small_items) == 5
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_council_list_makes_the_same_queries_with_3_or_30_more_councils(
+    client, django_assert_max_num_queries
+):
+    """The councils list's query count does not grow with the number of councils."""
+    recipe = RecipePageFactory(publish=False)
+    add_councils(3, recipe)
+    client.get("/councils/")
+
+    small_count, small_page = queries_for(client, "/councils/", django_assert_max_num_queries, 12)
+    add_councils(27, recipe)
+    large_count, large_page = queries_for(client, "/councils/", django_assert_max_num_queries, 12)
+
+    assert large_count == small_count
+    assert len(large_page.select("tbody tr")) > len(small_page.select("tbody tr")) == 7
+
+
+def grow_component_list(count):
+    offering = add_offerings(1)[0]
+    offering.components.add(*ComponentFactory.create_batch(count))
+    offering.save()
+    return "/components/"
+
+
+def grow_standard_list(count):
+    offering = add_offerings(1)[0]
+    for standard in StandardFactory.create_batch(count):
+        ConformanceClaimFactory(offering=offering, standard=standard)
+    return "/standards/"
+
+
+def grow_supplier_list(count):
+    for supplier in SupplierFactory.create_batch(count):
+        OfferingFactory(supplier=supplier)
+    return "/suppliers/"
+
+
+@pytest.mark.usefixtures("unindexed")
+@pytest.mark.parametrize("grow", [grow_component_list, grow_standard_list, grow_supplier_list])
+def test_other_lists_make_the_same_queries_at_two_sizes(
+    client, django_assert_max_num_queries, grow
+):
+    """The components, standards and suppliers lists make the same number of queries
+    with 2 or 8 more items."""
+    url = grow(2)
+    client.get(url)
+
+    small_count, small_page = queries_for(client, url, django_assert_max_num_queries, 12)
+    grow(6)
+    large_count, large_page = queries_for(client, url, django_assert_max_num_queries, 12)
+
+    assert large_count == small_count
+    assert len(text(large_page.find("main"))) > len(text(small_page.find("main")))
+
+
+def standard_with_claims(size):
+    standard = StandardFactory()
+    for number, offering in enumerate(add_offerings(size)):
+        ConformanceClaimFactory(offering=offering, standard=standard, verified=number % 2)
+    ComponentFactory.create_batch(size, standards=[standard])
+    RecipePageFactory(standards=[standard], publish=False)
+    return standard.get_absolute_url()
+
+
+def supplier_with_offerings(size):
+    return add_offerings(size, supplier=SupplierFactory())[0].supplier.get_absolute_url()
+
+
+def offering_with_claims(size):
+    offering = add_offerings(1)[0]
+    offering.components.add(*ComponentFactory.create_batch(size))
+    offering.save()
+    for standard in StandardFactory.create_batch(size):
+        ConformanceClaimFactory(offering=offering, standard=standard)
+    return offering.get_absolute_url()
+
+
+def council_with_adoptions(size):
+    council = CouncilFactory(parent=CouncilFactory())
+    for recipe in RecipePageFactory.create_batch(size, publish=False):
+        AdoptionOutcomeFactory.create_batch(
+            2, adoption=AdoptionFactory(council=council, recipe=recipe)
+        )
+    return council.get_absolute_url()
+
+
+@pytest.mark.usefixtures("unindexed")
+@pytest.mark.parametrize(
+    ("build", "sizes"),
+    [
+        (standard_with_claims, (2, 8)),
+        (supplier_with_offerings, (2, 8)),
+        (offering_with_claims, (2, 8)),
+        (council_with_adoptions, (1, 4)),
+    ],
+)
+def test_other_detail_pages_make_the_same_queries_at_two_sizes(
+    client, django_assert_max_num_queries, build, sizes
+):
+    """Standard, supplier, offering and council pages make the same number of queries
+    whatever the size of what they list."""
+    small, large = (build(size) for size in sizes)
+    client.get(small)
+
+    small_count, small_page = queries_for(client, small, django_assert_max_num_queries, 12)
+    large_count, large_page = queries_for(client, large, django_assert_max_num_queries, 12)
+
+    assert large_count == small_count
+    assert len(text(large_page.find("main"))) > len(text(small_page.find("main")))
