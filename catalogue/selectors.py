@@ -1,7 +1,8 @@
 """Read-side queries for catalogue pages. Each returns a queryset carrying the joins and
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .models import Component, ConformanceClaim, Council, Offering, Standard, Supplier
 
@@ -39,16 +40,31 @@ def published_offering_counts(component_ids) -> dict[int, int]:
     return dict.fromkeys(component_ids, 0) | dict(rows)
 
 
+def count_of(queryset) -> Coalesce:
+    """A correlated COUNT subquery (0 when nothing matches). Two counted joins on one
+    query multiply each other's rows: at 50,000 offerings the component list took
+    seconds that way."""
+    counts = (
+        queryset.order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def component_list() -> QuerySet[Component]:
     """Components with how many published offerings provide them and how many live
     recipes need them."""
+    provides = Offering.components.through.objects.filter(
+        component_id=OuterRef("pk"), offering__live=True, offering__withdrawn_at__isnull=True
+    )
+    needed_by = Component._meta.get_field("recipes").through.objects.filter(
+        component_id=OuterRef("pk"), recipepage__live=True
+    )
     return Component.objects.annotate(
-        offering_count=Count(
-            "offerings",
-            filter=Q(offerings__live=True, offerings__withdrawn_at__isnull=True),
-            distinct=True,
-        ),
-        recipe_count=Count("recipes", filter=Q(recipes__live=True), distinct=True),
+        offering_count=count_of(provides), recipe_count=count_of(needed_by)
     ).order_by("category", "name")
 
 
@@ -61,13 +77,12 @@ def component_recipes(component: Component):
 
 
 def standard_list() -> QuerySet[Standard]:
+    claims = ConformanceClaim.objects.filter(
+        standard_id=OuterRef("pk"), offering__live=True, offering__withdrawn_at__isnull=True
+    )
+    wanted_by = Component.standards.through.objects.filter(standard_id=OuterRef("pk"))
     return Standard.objects.annotate(
-        component_count=Count("components", distinct=True),
-        offering_count=Count(
-            "claims",
-            filter=Q(claims__offering__live=True, claims__offering__withdrawn_at__isnull=True),
-            distinct=True,
-        ),
+        component_count=count_of(wanted_by), offering_count=count_of(claims)
     ).order_by("name")
 
 
@@ -81,13 +96,8 @@ def standard_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
 
 
 def supplier_list() -> QuerySet[Supplier]:
-    return Supplier.objects.annotate(
-        offering_count=Count(
-            "offerings",
-            filter=Q(offerings__live=True, offerings__withdrawn_at__isnull=True),
-            distinct=True,
-        )
-    ).order_by("name")
+    published = Offering.objects.public().filter(supplier_id=OuterRef("pk"))
+    return Supplier.objects.annotate(offering_count=count_of(published)).order_by("name")
 
 
 def supplier_offerings(supplier: Supplier) -> QuerySet[Offering]:

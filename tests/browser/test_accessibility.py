@@ -33,6 +33,11 @@ def page_type_urls() -> dict[str, str]:
         "accessibility statement": "/accessibility/",
         "privacy notice": "/privacy/",
         "search results": "/search/?q=waste",
+        "API guide": "/api/",
+        "open data downloads": "/data/",
+        "compare offerings": "/compare/?offerings="
+        + ",".join(Offering.objects.public().order_by("name").values_list("slug", flat=True)[:3]),
+        "supplier sign in": "/supplier/sign-in/",
         "search, no results": "/search/?q=zzzzqqq",
         "not found": "/no-such-page/",
     }

@@ -133,3 +133,20 @@ def test_basket_pages_have_no_axe_violations(demo_site, page):
     if results.violations_count:
         failures["saved"] = results.generate_report()
     assert not failures, "\n\n".join(f"{name}:\n{report}" for name, report in failures.items())
+
+
+def test_keyboard_user_adds_a_recipe_and_finds_a_council(demo_site, page):
+    """With the keyboard alone: add a recipe's ingredients, then search for a council."""
+    from recipes.models import RecipePage
+
+    recipe = RecipePage.objects.get(slug="report-a-missed-bin-collection")
+    page.goto(demo_site.url + recipe.url)
+    page.get_by_role("button", name="Add ingredients to basket").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your basket")
+    council_search = page.get_by_role("button", name="Find council")
+    council_search.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("Leeds")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Leeds").first).to_be_visible()
