@@ -98,13 +98,29 @@ def query_variants(query: str) -> list[str]:
                     for other in group:
                         if other != term:
                             variants.append(padded.replace(f" {term} ", f" {other} ", 1).strip())
-    unique = list(dict.fromkeys(variants))
+    # "address lookup" with "address" swapped for "postcode lookup" repeats a word.
+    unique = list(dict.fromkeys(" ".join(dict.fromkeys(v.split())) for v in variants))
     return unique[:20]
+
+
+def matching_variants(query: str, operator: str) -> list[str]:
+    """The variants worth sending: with "and", a variant that has every word of a shorter
+    variant matches nothing more ("postcode lookup" adds nothing to "postcode"), so it is
+    dropped. The query as typed is always kept, so its words still count in the ranking."""
+    variants = query_variants(query)
+    if operator != "and":
+        return variants
+    word_sets = [frozenset(variant.split()) for variant in variants]
+    return [
+        variant
+        for position, (variant, words) in enumerate(zip(variants, word_sets, strict=True))
+        if position == 0 or not any(other < words for other in word_sets)
+    ]
 
 
 def build_query(query: str, operator: str):
     parts = []
-    for variant in query_variants(query):
+    for variant in matching_variants(query, operator):
         if " " in variant and operator == "phrase":
             parts.append(Phrase(variant))
         else:
@@ -226,8 +242,14 @@ def _search_type(search_type: SearchType, query, sort: str, limit: int):
         results = backend.search(query, queryset.order_by(newest), order_by_relevance=False)
     else:
         results = backend.search(query, queryset).annotate_score("_score")
-    count = results.count()
-    objects = list(results[:limit]) if count else []
+    if not limit:
+        return results.count(), []
+    page = results[:limit]
+    objects = list(page)
+    # On PostgreSQL the page's query also counts the matches; elsewhere, count them.
+    count = getattr(page, "total_matches", None)
+    if count is None:
+        count = results.count()
     return count, objects
 
 

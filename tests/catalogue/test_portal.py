@@ -592,3 +592,17 @@ def form_values(page):
         chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', block)
         data[name] = chosen if len(chosen) > 1 else (chosen[0] if chosen else "")
     return {key: value for key, value in data.items() if not key.startswith("csrf")}
+
+
+def test_editor_finds_a_draft_offering_by_name_in_the_admin(client):
+    """Editors moderating submissions can search the admin for offerings the public
+    cannot see yet, such as a draft waiting for approval."""
+    editor = UserFactory(is_superuser=True, is_staff=True)
+    OfferingFactory(name="Quillwort booking engine", live=False)
+    OfferingFactory(name="Unrelated product")
+    client.force_login(editor)
+    response = client.get("/admin/snippets/catalogue/offering/", {"q": "quillwort"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Quillwort booking engine" in page
+    assert "Unrelated product" not in page

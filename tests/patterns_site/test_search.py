@@ -209,3 +209,64 @@ def test_every_page_has_the_header_search_box(client, catalogue):
         form = parse(client.get(url)).select_one("header form[role=search]")
         assert form["action"] == "/search/"
         assert form.select_one("input[name=q]") is not None
+
+
+def test_counts_and_pages_cover_exactly_the_public_matches(client, catalogue):
+    """The offerings facet counts only what a visitor can open, and paging through the
+    results shows each of those once, with no draft or withdrawn offering among them."""
+    from django.utils import timezone
+
+    supplier = catalogue["supplier"]
+    published = {f"Meadow gadget {n:02}" for n in range(25)}
+    for name in published:
+        OfferingFactory(name=name, supplier=supplier)
+    OfferingFactory(name="Meadow gadget draft", live=False)
+    OfferingFactory(name="Meadow gadget withdrawn", withdrawn_at=timezone.now())
+
+    first = client.get("/search/", {"q": "meadow gadget", "type": "offerings"})
+    assert "Offerings (25)" in text(parse(first))
+    second = client.get("/search/", {"q": "meadow gadget", "type": "offerings", "page": 2})
+    seen = result_titles(first) + result_titles(second)
+    assert len(seen) == 25
+    assert set(seen) == published
+
+
+def test_a_name_match_ranks_above_a_description_match(client, catalogue):
+    """An offering named for what was searched comes before one that only mentions it."""
+    OfferingFactory(
+        name="Generic case tool",
+        description="Also has a small gazebo booking add-on among many other features.",
+    )
+    OfferingFactory(name="Gazebo booking", description="Book a gazebo in the park.")
+    titles = result_titles(client.get("/search/", {"q": "gazebo", "type": "offerings"}))
+    assert titles == ["Gazebo booking", "Generic case tool"]
+
+
+def test_synonym_variants_do_not_repeat_words():
+    """Swapping "address" for "postcode lookup" in "address lookup" does not search for
+    "postcode lookup lookup", and variants that add nothing to a shorter one are dropped."""
+    from patterns_site.search import matching_variants, query_variants
+
+    SearchSynonym.objects.all().delete()
+    SearchSynonym.objects.create(terms_text="postcode, postcode lookup, address, address lookup")
+    variants = query_variants("address lookup")
+    assert "postcode lookup lookup" not in variants
+    assert all(len(v.split()) == len(set(v.split())) for v in variants)
+    assert matching_variants("address lookup", "and") == ["address lookup", "postcode", "address"]
+
+
+def test_search_makes_the_same_number_of_queries_at_any_size(client, catalogue):
+    """Ten times as many matching offerings cost no extra queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_search():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": "notify"}).status_code == 200
+        return len(captured.captured_queries)
+
+    OfferingFactory.create_batch(3, name="Notify relay", components=[catalogue["notify"]])
+    client.get("/search/", {"q": "notify"})  # warm per-process caches
+    small = queries_for_search()
+    OfferingFactory.create_batch(30, name="Notify relay", components=[catalogue["notify"]])
+    assert queries_for_search() == small
