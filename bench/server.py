@@ -107,8 +107,9 @@ def collectstatic(database_url: str):
 class Gunicorn:
     """gunicorn on 127.0.0.1 with a fixed number of sync workers; stops on exit."""
 
-    def __init__(self, database_url: str, *, port: int, workers: int = 2):
+    def __init__(self, database_url: str, *, port: int, workers: int = 2, env: dict | None = None):
         self.database_url, self.port, self.workers = database_url, port, workers
+        self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self):
@@ -130,7 +131,7 @@ class Gunicorn:
                 "warning",
             ],  # fmt: skip
             cwd=ROOT,
-            env=bench_env(self.database_url),
+            env={**bench_env(self.database_url), **self.extra_env},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
