@@ -249,7 +249,7 @@ def table(report: dict) -> str:
 
 MODE_NOTES = {
     "cached": "page cache on, as deployed (repeat visits are replays)",
-    "rendered": "page cache off, every request rendered",
+    "rendered": "page cache off, every request rendered, as for visitors with a session",
 }
 
 

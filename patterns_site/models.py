@@ -25,8 +25,13 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from recipes.selectors import home_page_context
 
+        from .page_cache import until_content_changes
+
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_page_context())
+        if getattr(request, "is_preview", False):
+            context.update(home_page_context())
+        else:
+            context.update(until_content_changes("home", home_page_context))
         return context
 
 

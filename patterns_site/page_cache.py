@@ -39,6 +39,20 @@ def content_version() -> int:
     return version
 
 
+def until_content_changes(key: str, compute):
+    """compute(), kept until content next changes (or CONTENT_DATA_CACHE_SECONDS pass),
+    for data every visitor sees alike on pages the page cache cannot serve: visitors with a
+    basket or signed in have a session, so their pages are always rendered."""
+    if settings.CONTENT_DATA_CACHE_SECONDS <= 0:
+        return compute()
+    versioned_key = f"data:{content_version()}:{key}"
+    value = cache.get(versioned_key)
+    if value is None:
+        value = compute()
+        cache.set(versioned_key, value, settings.CONTENT_DATA_CACHE_SECONDS)
+    return value
+
+
 def content_changed(**kwargs) -> None:
     """Signal receiver: any content change makes every cached page stale."""
     try:
@@ -91,7 +105,6 @@ class AnonymousPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        connect_signals()
 
     def __call__(self, request):
         if not _cacheable_request(request):

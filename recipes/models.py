@@ -243,10 +243,17 @@ class RecipePage(Page):
         return self.maturity == Maturity.RETIRED
 
     def get_context(self, request, *args, **kwargs):
+        from patterns_site.page_cache import until_content_changes
+
         from .selectors import recipe_detail_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(recipe_detail_context(self))
+        if getattr(request, "is_preview", False):  # an unsaved draft: never from the cache
+            context.update(recipe_detail_context(self))
+        else:
+            context.update(
+                until_content_changes(f"recipe:{self.pk}", lambda: recipe_detail_context(self))
+            )
         return context
 
 

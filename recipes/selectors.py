@@ -88,7 +88,7 @@ def home_page_context() -> dict:
         .order_by("name")
     )
     return {
-        "service_areas": areas,
+        "service_areas": list(areas),
         "newest_recipes": list(recipes.order_by("-first_published_at", "title")[:4]),
         "most_adopted_recipes": list(recipes.order_by("-adoption_total", "title")[:4]),
         "counts": {

@@ -13,6 +13,12 @@ export ALLOWED_HOSTS=127.0.0.1,localhost
 export STATIC_ROOT="$STATIC_ROOT_DIR"
 unset DJANGO_ALLOW_ASYNC_UNSAFE || true
 
+# As docker-compose runs it, with Redis for the shared page cache, when one answers here.
+if [ -z "${REDIS_URL:-}" ] && $PY -c "import redis; redis.Redis(host='127.0.0.1', socket_connect_timeout=1).ping()" 2>/dev/null; then
+  export REDIS_URL=redis://127.0.0.1:6379/13
+  $PY -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
+fi
+
 $PY manage.py check --deploy --fail-level WARNING
 # Plain HTTP on loopback for the smoke test; a real deployment terminates TLS in front.
 export SECURE_SSL_REDIRECT=false
@@ -43,5 +49,10 @@ css = re.search(r'href="(/static/css/plumbing\.[0-9a-f]{12}\.css)"', html)
 assert css, "stylesheet is not served under a hashed name"
 static = urllib.request.urlopen(base + css.group(1), timeout=5)
 assert "immutable" in static.headers.get("Cache-Control", ""), static.headers
-print("container smoke test passed: healthz 200, hashed static files, CSP header")
+checked = "healthz 200, hashed static files, CSP header"
+if os.environ.get("REDIS_URL"):
+    again = urllib.request.urlopen(base + "/components/", timeout=10)
+    assert again.headers.get("X-Page-Cache") == "hit", "second visit not served from Redis"
+    checked += ", page cache in Redis"
+print(f"container smoke test passed: {checked}")
 PYTHON

@@ -259,12 +259,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "patterns_site.accounts.views.locked_out"
 
-# Anonymous pages are cached until content changes (see patterns_site/page_cache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-PAGE_CACHE_WATCHED_APPS = ["catalogue", "recipes", "patterns_site", "wagtailcore"]
-# Saved by visitors, shown on no cached page: saving one must not empty the cache.
-PAGE_CACHE_IGNORED_MODELS = ["recipes.SavedBasket", "catalogue.SupplierInvitation"]
-
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -272,6 +266,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous pages are cached until content changes (see patterns_site/page_cache.py), and
+# so is data every visitor sees alike on pages rendered for visitors with a session. A
+# change is noticed through a version number in the cache, which every worker process
+# must share: both are on by default only with Redis (local memory is per process).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+CONTENT_DATA_CACHE_SECONDS = int(
+    os.environ.get("CONTENT_DATA_CACHE_SECONDS", "300" if REDIS_URL else "0")
+)
+PAGE_CACHE_WATCHED_APPS = ["catalogue", "recipes", "patterns_site", "wagtailcore"]
+# Saved by visitors, shown on no cached page: saving one must not empty the cache.
+PAGE_CACHE_IGNORED_MODELS = ["recipes.SavedBasket", "catalogue.SupplierInvitation"]
 
 PLUMBING_PHASE = os.environ.get("PLUMBING_PHASE", "Alpha")
 PLUMBING_FEEDBACK_URL = os.environ.get("PLUMBING_FEEDBACK_URL", "")

@@ -21,3 +21,4 @@ WHITENOISE_AUTOREFRESH = True
 
 # Page caching would hide query counts and stale-data bugs; its own tests switch it on.
 PAGE_CACHE_SECONDS = 0
+CONTENT_DATA_CACHE_SECONDS = 0

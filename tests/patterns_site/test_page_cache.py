@@ -103,3 +103,57 @@ def test_saving_a_basket_does_not_empty_the_cache(client):
     before = content_version()
     SavedBasket.objects.create(snapshot={"lines": []})
     assert content_version() == before
+
+
+@pytest.fixture
+def session_client(client):
+    """A visitor with a session (a basket, say): the page cache never serves them."""
+    client.get("/")
+    session = client.session
+    session["basket"] = {}
+    session.save()
+    return client
+
+
+def test_rendered_pages_reuse_shared_data_until_content_changes(session_client):
+    """A visitor with a session gets rendered pages; the recipe data every visitor sees
+    alike is reused, and an adoption recorded afterwards shows on the next view."""
+    from tests.factories import AdoptionFactory, CouncilFactory
+
+    recipe = RecipePageFactory(title="Report a missed bin", slug="missed-bin")
+    with override_settings(CONTENT_DATA_CACHE_SECONDS=300):
+        first, first_queries = get_counting(session_client, recipe.url)
+        second, second_queries = get_counting(session_client, recipe.url)
+        assert "X-Page-Cache" not in second
+        assert second_queries < first_queries
+        AdoptionFactory(recipe=recipe, council=CouncilFactory(name="Kirklees Council"))
+        third = session_client.get(recipe.url)
+    assert "Kirklees Council" not in text(parse(first))
+    assert "Kirklees Council" in text(parse(third))
+
+
+def test_a_management_command_makes_cached_pages_stale(client, tmp_path):
+    """Content loaded outside a web request (an import, a data load) shows at once."""
+    import json
+
+    from django.core.management import call_command
+
+    assert "Book a room" not in text(parse(client.get("/components/")))
+    fixture = tmp_path / "component.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "catalogue.component",
+                    "fields": {
+                        "name": "Book a room",
+                        "slug": "book-a-room",
+                        "category": "booking",
+                        "summary": "Reserve council rooms.",
+                    },
+                }
+            ]
+        )
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert "Book a room" in text(parse(client.get("/components/")))

@@ -12,7 +12,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.pages import parse, text
 
@@ -149,3 +149,16 @@ def test_statement_pages_are_linked_from_every_page(client, page_tree, url, head
     footer_links = [a["href"] for a in parse(client.get("/")).select("footer a")]
     assert url in footer_links
     assert text(parse(client.get(url)).find("h1")) == heading
+
+
+def test_deploy_check_warns_when_workers_cannot_share_the_page_cache():
+    """`check --deploy` says so when the page cache is on without a shared cache."""
+    from django.core.checks import run_checks
+
+    local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=local, PAGE_CACHE_SECONDS=300):
+        ids = [message.id for message in run_checks(include_deployment_checks=True)]
+    assert "plumbing.W001" in ids
+    with override_settings(CACHES=local, PAGE_CACHE_SECONDS=0, CONTENT_DATA_CACHE_SECONDS=0):
+        ids = [message.id for message in run_checks(include_deployment_checks=True)]
+    assert "plumbing.W001" not in ids

@@ -46,7 +46,8 @@ def build_home_content():
 
 class TestHomePage:
     @pytest.fixture(scope="class", autouse=True)
-    def home_content(self, shared_data):
+    @classmethod
+    def home_content(cls, shared_data):
         with shared_data():
             build_home_content()
             yield

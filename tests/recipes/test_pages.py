@@ -111,7 +111,8 @@ def build_full_recipe():
 
 class TestRecipePage:
     @pytest.fixture(scope="class")
-    def recipe(self, shared_data):
+    @classmethod
+    def recipe(cls, shared_data):
         with shared_data():
             yield build_full_recipe()
 
@@ -279,7 +280,8 @@ ALL_THREE = ["Apply for a parking permit", "Book a bulky waste collection", "Rep
 
 class TestRecipeIndex:
     @pytest.fixture(scope="class", autouse=True)
-    def three_recipes(self, shared_data):
+    @classmethod
+    def three_recipes(cls, shared_data):
         """Three recipes that differ on every filter, published a day apart."""
         with shared_data():
             environment = ServiceAreaFactory(name="Environment and waste", slug="environment")
