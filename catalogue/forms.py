@@ -68,13 +68,20 @@ class ListFilterForm(forms.Form):
         queryset = self.apply(queryset, data)
         if not data.get("q"):
             return self.ordered(queryset, data)
-        # The search backend accepts only indexed filter fields, so it finds the best
+        by_relevance = self.order_by_relevance and not data.get("sort")
+        backend = get_search_backend()
+        if getattr(backend, "searches_any_queryset", False):
+            # PostgreSQL: filters, order and words combine in SQL, over every match.
+            if not by_relevance:
+                queryset = self.ordered(queryset, data)
+            return backend.search(data["q"], queryset, order_by_relevance=by_relevance)
+        # Elsewhere the backend accepts only indexed filter fields, so it finds the best
         # matches over the whole model and the ORM applies the filters, the joins the
         # page needs and the order.
-        matches = get_search_backend().search(data["q"], queryset.model.objects.only("pk"))
+        matches = backend.search(data["q"], queryset.model.objects.only("pk"))
         ranked = [match.pk for match in matches[:MAX_MATCHES]]
         queryset = queryset.filter(pk__in=ranked)
-        if self.order_by_relevance and not data.get("sort"):
+        if by_relevance:
             if not ranked:
                 return queryset
             relevance = Case(

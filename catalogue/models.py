@@ -449,6 +449,21 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
                 condition=models.Q(live=True, withdrawn_at__isnull=True),
                 name="catalogue_offering_public",
             ),
+            # The offering list's sorts, so a page of 20 is read in order from an index
+            # instead of sorting every public offering (52 ms at 50,000 for the first page).
+            *[
+                models.Index(
+                    fields=fields,
+                    condition=models.Q(live=True, withdrawn_at__isnull=True),
+                    name=f"offering_public_{suffix}",
+                )
+                for suffix, fields in [
+                    ("name", ["name"]),
+                    ("price", ["price", "name"]),
+                    ("price_desc", ["-price", "name"]),
+                    ("newest", ["-created_at", "name"]),
+                ]
+            ],
         ]
 
     def __str__(self):

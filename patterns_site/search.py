@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
@@ -265,6 +266,10 @@ def site_search(
     limit = page * page_size
     types = [SEARCH_TYPES_BY_KEY[type_key]] if type_key else SEARCH_TYPES
 
+    # Wagtail's SQLite backend scores with bm25, where lower is better; PostgreSQL's
+    # ts_rank is higher-is-better. Hits from every type are merged on one scale.
+    score_sign = -1.0 if connection.vendor == "sqlite" else 1.0
+
     def run(text, operator):
         counts, hits = {}, []
         backend_query = build_query(text, operator)
@@ -276,7 +281,7 @@ def site_search(
             count, objects = _search_type(search_type, backend_query, sort, limit)
             counts[search_type.key] = count
             hits.extend(
-                SearchHit(search_type, obj, float(getattr(obj, "_score", 0) or 0))
+                SearchHit(search_type, obj, score_sign * float(getattr(obj, "_score", 0) or 0))
                 for obj in objects
             )
         return counts, hits

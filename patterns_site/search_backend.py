@@ -37,6 +37,13 @@ TITLE_AND_BODY = CombinedExpression(F("title"), "||", F("body"))
 
 
 class RankOnceQueryCompiler(PostgresSearchQueryCompiler):
+    def check(self):
+        # Wagtail refuses filters and orderings on fields not declared as FilterFields,
+        # so that a query means the same on Elasticsearch. Here the queryset always runs
+        # in PostgreSQL itself, so any filter a list page needs can combine with a search.
+        if self.fields is not None:
+            super().check()
+
     def build_tsrank(self, vector, query, config=None, boost=1.0):
         # An Or of synonyms and plural forms ranks as one tsquery: one ts_rank call per
         # vector instead of one per variant. Documents that match more of the variants'
@@ -72,19 +79,21 @@ class IndexFirstSearchResults(PostgresSearchResults):
             and _integer_primary_key(compiler.queryset.model)
         )
 
-    def _matching_entries(self):
+    def _matching_entries(self, *, in_queryset=True):
         compiler = self.query_compiler
         queryset = compiler.queryset
         config = compiler.get_config(self.backend)
-        return (
+        entries = (
             IndexEntry._default_manager.filter(
                 content_type_id__in=get_descendants_content_types_pks(queryset.model)
             )
             .annotate(_vector_=TITLE_AND_BODY)
             .filter(_vector_=compiler.build_tsquery(compiler.query, config=config))
             .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
-            .filter(_object_pk__in=queryset.order_by().values("pk"))
         )
+        if in_queryset:
+            entries = entries.filter(_object_pk__in=queryset.order_by().values("pk"))
+        return entries
 
     def _do_count(self):
         if not self._index_first():
@@ -96,8 +105,16 @@ class IndexFirstSearchResults(PostgresSearchResults):
 
     def _do_search(self):
         compiler = self.query_compiler
-        if not (self._index_first() and compiler.order_by_relevance):
+        if not self._index_first():
             return super()._do_search()
+        if not compiler.order_by_relevance:
+            # In the queryset's own order ("newest", "cheapest"): matches as a semi-join.
+            queryset = compiler.queryset.filter(
+                pk__in=self._matching_entries(in_queryset=False).values("_object_pk")
+            )
+            if not queryset.query.order_by:
+                queryset = queryset.order_by("-pk")
+            return list(queryset[self.start : self.stop])
         config = compiler.get_config(self.backend)
         rank = compiler._build_rank_expression(INDEX_VECTORS, config)
         ranked = list(
@@ -125,6 +142,9 @@ class IndexFirstSearchResults(PostgresSearchResults):
 class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = RankOnceQueryCompiler
     results_class = IndexFirstSearchResults
+    # Any queryset (filters, annotations, orderings) can be searched, not only fields
+    # declared as FilterFields: list pages combine their filters with a search in SQL.
+    searches_any_queryset = True
 
 
 def SearchBackend(params):  # noqa: N802 - Wagtail looks a backend module's SearchBackend up by name

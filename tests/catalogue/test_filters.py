@@ -94,6 +94,31 @@ def test_offering_sort_by_price(client, offerings):
     assert names == ["Mailer Pro", "Texting Hub", "Open Tills"]
 
 
+def test_search_within_offerings_keeps_the_chosen_sort(client, offerings):
+    """Words and a sort combine: only matching offerings, in the order asked for."""
+    OfferingFactory(name="Letter Robot", price=Decimal("50"), components=[])
+    response = client.get("/offerings/", {"q": "notifications", "sort": "-price"})
+    names = [text(a) for a in parse(response).select(".app-card-list h2 a")]
+    assert names == ["Mailer Pro", "Texting Hub"]
+    response = client.get("/offerings/", {"q": "notifications", "sort": "price"})
+    names = [text(a) for a in parse(response).select(".app-card-list h2 a")]
+    assert names == ["Texting Hub", "Mailer Pro"]
+
+
+def test_search_within_offerings_pages_through_every_match(client, offerings):
+    """A query that matches more than a page lists every match across the pages, with
+    the filters applied to all of them."""
+    notify = offerings["texts"].components.first()
+    for n in range(22):
+        OfferingFactory(name=f"Relay {n:02}", components=[notify], hosting="cloud_uk")
+    params = {"q": "relay", "hosting": "cloud_uk"}
+    first = client.get("/offerings/", params)
+    second = client.get("/offerings/", {**params, "page": 2})
+    names = listed(first) + listed(second)
+    assert len(names) == 22 and len(set(names)) == 22
+    assert "22 offerings" in text(parse(first).select_one("[role=status]"))
+
+
 def test_selected_filters_are_removable_tags(client, offerings):
     """Each filter in use shows as a tag whose link removes just that filter."""
     response = client.get(
