@@ -1,7 +1,17 @@
 """Read-side queries for catalogue pages. Each returns a queryset carrying the joins and
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from .models import Component, ConformanceClaim, Council, Offering, Standard, Supplier
@@ -72,8 +82,18 @@ def component_offerings(component: Component) -> QuerySet[Offering]:
     return public_offerings().filter(components=component).order_by("name")
 
 
-def component_recipes(component: Component):
-    return component.recipes.live().order_by("title")
+RECIPE_PREVIEW_SIZE = 10
+
+
+def recipe_preview(recipes, size: int = RECIPE_PREVIEW_SIZE) -> tuple[list, int]:
+    """The first live recipes by title, loading only what a link to each needs (not their
+    StreamFields), and how many live recipes there are in all: two queries at any size."""
+    live = recipes.live()
+    return list(live.order_by("title").only("title", "url_path")[:size]), live.count()
+
+
+def component_recipes(component: Component) -> tuple[list, int]:
+    return recipe_preview(component.recipes.all())
 
 
 def standard_list() -> QuerySet[Standard]:
@@ -86,10 +106,27 @@ def standard_list() -> QuerySet[Standard]:
     ).order_by("name")
 
 
+def standard_recipes(standard: Standard) -> tuple[list, int]:
+    return recipe_preview(standard.recipes.all())
+
+
+def published_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
+    return standard.claims.filter(offering__live=True, offering__withdrawn_at__isnull=True)
+
+
+def standard_claim_counts(standard: Standard) -> dict[str, int]:
+    """How many published offerings' claims to meet a standard are verified and how many
+    only claimed, counted in one query."""
+    return published_claims(standard).aggregate(
+        verified=Count("pk", filter=Q(verified_at__isnull=False)),
+        claimed=Count("pk", filter=Q(verified_at__isnull=True)),
+    )
+
+
 def standard_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
     """Claims of published offerings to meet a standard, verified ones first."""
     return (
-        standard.claims.filter(offering__live=True, offering__withdrawn_at__isnull=True)
+        published_claims(standard)
         .select_related("offering__supplier", "verified_by")
         .order_by(F("verified_at").desc(nulls_last=True), "offering__name")
     )

@@ -13,9 +13,13 @@ from .models import Component, Council, Standard, Supplier
 PAGE_SIZE = 25
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """One page of results; an out-of-range or malformed page number is a 404, not a 500."""
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
+    """One page of results; an out-of-range or malformed page number is a 404, not a 500.
+
+    Pass count when the page has already counted the results, to save counting again."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
     number = request.GET.get("page", "1")
     if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
         raise Http404("No such page of results")
@@ -64,6 +68,7 @@ def component_detail(request, slug):
     # A popular component can have thousands of products: compare them a page at a time.
     page_obj = paginate(request, selectors.component_offerings(component), per_page=20)
     offerings = list(page_obj.object_list)
+    recipes, recipe_total = selectors.component_recipes(component)
     return render(
         request,
         "catalogue/component_detail.html",
@@ -74,7 +79,8 @@ def component_detail(request, slug):
             "offerings": offerings,
             "page_obj": page_obj,
             "offering_total": page_obj.paginator.count,
-            "recipes": selectors.component_recipes(component),
+            "recipes": recipes,
+            "recipe_total": recipe_total,
             "wanted_standards": list(component.standards.all()),
         },
     )
@@ -97,7 +103,15 @@ def standard_list(request):
 @require_safe
 def standard_detail(request, slug):
     standard = get_object_or_404(Standard, slug=slug)
-    claims = list(selectors.standard_claims(standard))
+    # A common standard can have thousands of claims: list them a page at a time, verified
+    # ones first, and count each kind in all.
+    counts = selectors.standard_claim_counts(standard)
+    claim_total = counts["verified"] + counts["claimed"]
+    page_obj = paginate(
+        request, selectors.standard_claims(standard), per_page=20, count=claim_total
+    )
+    claims = list(page_obj.object_list)
+    recipes, recipe_total = selectors.standard_recipes(standard)
     return render(
         request,
         "catalogue/standard_detail.html",
@@ -110,7 +124,12 @@ def standard_detail(request, slug):
             ],
             "standard": standard,
             "components": standard.components.order_by("name"),
-            "recipes": standard.recipes.live().order_by("title"),
+            "recipes": recipes,
+            "recipe_total": recipe_total,
+            "page_obj": page_obj,
+            "claim_total": claim_total,
+            "verified_total": counts["verified"],
+            "claimed_total": counts["claimed"],
             "verified_claims": [claim for claim in claims if claim.is_verified],
             "claimed_claims": [claim for claim in claims if not claim.is_verified],
         },

@@ -73,7 +73,9 @@ class IndexFirstSearchResults(PostgresSearchResults):
     def _index_first(self) -> bool:
         compiler = self.query_compiler
         return (
-            compiler.fields is None
+            # Autocomplete matches prefixes in its own vector: Wagtail's code handles it.
+            isinstance(compiler, RankOnceQueryCompiler)
+            and compiler.fields is None
             # Match-all, fuzzy and bare Not queries are not full-text matches.
             and isinstance(compiler.query, (PlainText, Phrase, And, Or, Boost))
             and _integer_primary_key(compiler.queryset.model)

@@ -1,17 +1,34 @@
 from django.conf import settings
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap as PageSitemap
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.contrib.sitemaps.views import index as sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from catalogue.feeds import OfferingFeed
+from catalogue.sitemaps import SECTION_SIZE
 from catalogue.sitemaps import SITEMAPS as CATALOGUE_SITEMAPS
 from recipes.feeds import RecipeFeed
 
 from . import api_urls, views
 
+
+class PageSitemap(WagtailSitemap):
+    """Wagtail's live public pages (the recipes and their index), a section page at a time."""
+
+    limit = SECTION_SIZE
+
+    def get_latest_lastmod(self):
+        # One aggregate of the date each page's lastmod uses, rather than loading every page.
+        latest = Max(Coalesce("last_published_at", "latest_revision_created_at"))
+        return self.items().order_by().aggregate(latest=latest)["latest"]
+
+
+# /sitemap.xml is an index of the sections' pages; each section is /sitemap-<section>.xml.
 SITEMAPS = {"pages": PageSitemap, **CATALOGUE_SITEMAPS}
 
 urlpatterns = [
@@ -19,7 +36,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("api/", include(api_urls)),
     path("data/", include((api_urls.data_urlpatterns, "data"))),
     path("feeds/recipes/", RecipeFeed(), name="recipe_feed"),

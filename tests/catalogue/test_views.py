@@ -264,6 +264,51 @@ def test_component_without_offerings_says_so(client):
     assert "No recipe uses it yet." in page_text(response)
 
 
+def add_recipes(count, *, components=(), standards=(), live=True):
+    """Recipes titled "Needs it 01", "Needs it 02" and so on, in title order."""
+    return [
+        RecipePageFactory(
+            title=f"Needs it {number:02}",
+            components=list(components),
+            standards=list(standards),
+            live=live,
+            publish=False,
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_component_page_lists_ten_recipes_and_links_to_all_that_need_it(client):
+    """A component needed by 12 live recipes lists the first 10 by title and links to the
+    recipe list filtered by the component, which finds all 12; drafts are not counted."""
+    component = ComponentFactory(slug="book-rooms")
+    add_recipes(12, components=[component])
+    RecipePageFactory(title="Draft needs it", components=[component], live=False, publish=False)
+
+    soup = parse(client.get("/components/book-rooms/"))
+
+    recipes = soup.find("h2", string="Recipes that need it").find_next("ul")
+    assert link_texts(recipes) == [f"Needs it {number:02}" for number in range(1, 11)]
+    see_all = soup.find("a", string="See all 12 recipes that need it")
+    assert see_all["href"] == "/recipes/?component=book-rooms"
+    filtered = client.get(see_all["href"])
+    assert filtered.status_code == 200
+    assert text(parse(filtered).find(role="status")) == "12 recipes"
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_component_page_with_ten_recipes_lists_them_all_without_a_see_all_link(client):
+    """When every recipe fits, they are all listed and there is no link to see more."""
+    component = ComponentFactory(slug="book-rooms")
+    add_recipes(10, components=[component])
+
+    soup = parse(client.get("/components/book-rooms/"))
+
+    assert len(link_texts(soup.find("h2", string="Recipes that need it").find_next("ul"))) == 10
+    assert "See all" not in text(soup.find("main"))
+
+
 # Standards
 
 
@@ -319,6 +364,98 @@ def test_standard_nobody_claims_says_so(client):
     assert "No product claims to meet this standard yet." in page_text(
         client.get("/standards/open-referral/")
     )
+
+
+def standard_with_published_claims(slug, *, verified, claimed):
+    """A standard claimed by published offerings: the verified ones named "Verified 01"
+    and so on, all verified at the same moment; the claimed ones "Claimed 01" and so on.
+    A draft and a withdrawn offering claim it too."""
+    standard = StandardFactory(slug=slug)
+    supplier = SupplierFactory()
+    when = timezone.now()
+    for number in range(1, verified + 1):
+        offering = OfferingFactory(name=f"Verified {number:02}", supplier=supplier)
+        ConformanceClaimFactory(offering=offering, standard=standard, verified_at=when)
+    for number in range(1, claimed + 1):
+        offering = OfferingFactory(name=f"Claimed {number:02}", supplier=supplier)
+        ConformanceClaimFactory(offering=offering, standard=standard)
+    for hidden in [
+        OfferingFactory(name="Hidden draft", supplier=supplier, live=False),
+        OfferingFactory(name="Hidden withdrawn", supplier=supplier, withdrawn_at=when),
+    ]:
+        ConformanceClaimFactory(offering=hidden, standard=standard, verified_at=when)
+    return standard
+
+
+def claim_rows(soup, caption):
+    try:
+        table = table_with_caption(soup, caption)
+    except AssertionError:
+        return []
+    return [text(row.th) for row in table.select("tbody tr")]
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_standard_page_lists_claims_twenty_at_a_time_verified_first(client):
+    """A standard with 25 published claims (5 verified) shows 20 on page 1, verified ones
+    first, then the other 5 on page 2, with the totals of each kind and links to the
+    filtered offering list. Draft and withdrawn offerings are neither listed nor counted."""
+    standard_with_published_claims("iso-27001", verified=5, claimed=20)
+
+    first = parse(client.get("/standards/iso-27001/"))
+    second = parse(client.get("/standards/iso-27001/?page=2"))
+
+    assert claim_rows(first, "Verified by an editor") == [f"Verified {n:02}" for n in range(1, 6)]
+    assert claim_rows(first, "Claimed by the supplier") == [f"Claimed {n:02}" for n in range(1, 16)]
+    assert claim_rows(second, "Verified by an editor") == []
+    assert claim_rows(second, "Claimed by the supplier") == [
+        f"Claimed {n:02}" for n in range(16, 21)
+    ]
+    main = text(first.find("main"))
+    assert (
+        "25 products claim to meet it: 5 verified by an editor and 20 claimed by the supplier."
+        in main
+    )
+    assert "Showing products 1 to 20 of 25, verified first." in main
+    assert "Showing products 21 to 25 of 25, verified first." in text(second.find("main"))
+    assert "Hidden" not in main
+    all_link = first.find("a", string="Filter and sort all 25 products that claim it")
+    assert all_link["href"] == "/offerings/?standard=iso-27001"
+    verified_link = first.find("a", string="Filter and sort the 5 verified products")
+    assert verified_link["href"] == "/offerings/?standard=iso-27001&verified_only=on"
+    for link, count in [(all_link, 25), (verified_link, 5)]:
+        listed = client.get(link["href"])
+        assert listed.status_code == 200
+        assert f"{count} offerings" in page_text(listed)
+    pagination = first.find("nav", class_="govuk-pagination")
+    assert pagination.find("a", rel="next")["href"] == "?page=2"
+    assert second.find("nav", class_="govuk-pagination").find("a", rel="prev")
+
+
+def test_standard_page_with_few_claims_has_no_pagination(client):
+    """Claims that fit on one page are shown without page links."""
+    soup = parse(client.get("/standards/wcag/"))
+
+    assert soup.find("nav", class_="govuk-pagination") is None
+    assert "2 products claim to meet it: 1 verified by an editor and 1 claimed" in text(soup)
+
+
+@pytest.mark.usefixtures("unindexed")
+def test_standard_page_lists_ten_recipes_and_links_to_all_that_need_it(client):
+    """A standard needed by 12 live recipes lists the first 10 by title and links to the
+    recipe list filtered by the standard, which finds all 12."""
+    standard = StandardFactory(slug="iso-27001")
+    add_recipes(12, standards=[standard])
+
+    soup = parse(client.get("/standards/iso-27001/"))
+
+    recipes = soup.find("h2", string="Recipes that need it").find_next("ul")
+    assert link_texts(recipes) == [f"Needs it {number:02}" for number in range(1, 11)]
+    see_all = soup.find("a", string="See all 12 recipes that need it")
+    assert see_all["href"] == "/recipes/?standard=iso-27001"
+    filtered = client.get(see_all["href"])
+    assert filtered.status_code == 200
+    assert text(parse(filtered).find(role="status")) == "12 recipes"
 
 
 # Suppliers
@@ -610,6 +747,14 @@ def test_bad_page_number_on_a_list_is_404(client, url, number):
     assert_not_found(client.get(f"{url}?page={number}"))
 
 
+@pytest.mark.parametrize("url", ["/standards/wcag/", "/components/send-notifications/"])
+@pytest.mark.parametrize("number", ["abc", "2", "99", "0", "1.5"])
+def test_bad_page_number_on_a_detail_page_is_404(client, url, number):
+    """A detail page that lists things a page at a time gives the not-found page for a
+    malformed or out-of-range page number."""
+    assert_not_found(client.get(f"{url}?page={number}"))
+
+
 def test_catalogue_pages_refuse_post(client):
     """The catalogue is read-only: a POST is refused with 405."""
     assert client.post("/offerings/").status_code == 405
@@ -809,3 +954,41 @@ def test_other_detail_pages_make_the_same_queries_at_two_sizes(
 
     assert large_count == small_count
     assert len(text(large_page.find("main"))) > len(text(small_page.find("main")))
+
+
+def standard_claimed_and_needed(size):
+    """A standard that size published offerings claim (every other one verified) and
+    size live recipes need."""
+    standard = StandardFactory()
+    for number, offering in enumerate(add_offerings(size)):
+        ConformanceClaimFactory(offering=offering, standard=standard, verified=number % 2)
+    RecipePageFactory.create_batch(size, standards=[standard], publish=False)
+    return standard.get_absolute_url()
+
+
+def component_needed_by_recipes(size):
+    component = ComponentFactory()
+    add_offerings(size, component=component)
+    RecipePageFactory.create_batch(size, components=[component], publish=False)
+    return component.get_absolute_url()
+
+
+@pytest.mark.usefixtures("unindexed")
+@pytest.mark.parametrize("build", [standard_claimed_and_needed, component_needed_by_recipes])
+def test_standard_and_component_pages_make_the_same_queries_with_3_or_30_claims_and_recipes(
+    client, django_assert_max_num_queries, build
+):
+    """The standard and component pages make the same number of queries with 3 or 30
+    claims or offerings and recipes: they show at most 20 products and 10 recipes."""
+    small, large = build(3), build(30)
+    client.get(small)
+
+    small_count, small_page = queries_for(client, small, django_assert_max_num_queries, 12)
+    large_count, large_page = queries_for(client, large, django_assert_max_num_queries, 12)
+
+    assert large_count == small_count
+    for page, rows, recipes in [(small_page, 3, 3), (large_page, 20, 10)]:
+        assert len(page.select("main tbody tr")) == rows
+        listed = page.find("h2", string="Recipes that need it").find_next("ul")
+        assert len(listed.find_all("a")) == recipes
+    assert large_page.find("a", string="See all 30 recipes that need it")

@@ -196,6 +196,12 @@ def test_suggestions_return_titles_by_prefix(client, catalogue):
     assert data["results"][0]["url"].endswith("/report-a-missed-bin-collection/")
 
 
+def test_suggestions_match_several_words_and_a_partial_last_word(client, catalogue):
+    """Typing part of a title, stop words and an unfinished word included, suggests it."""
+    data = client.get("/search/suggest/", {"q": "Report a mi"}).json()
+    assert [result["title"] for result in data["results"]] == ["Report a missed bin collection"]
+
+
 def test_suggestions_reject_overlong_input(client, catalogue):
     """An overlong prefix gets a JSON 400, not a server error."""
     response = client.get("/search/suggest/", {"q": "a" * 500})
