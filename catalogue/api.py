@@ -323,11 +323,13 @@ API_FILTERS = {
 }
 
 
-def list_view(request, *, queryset, serialise, form_class=None, filters=()):
+def list_view(request, *, queryset, serialise, form_class=None, filters=(), decorate=list):
     form = filters_clean(request, form_class, filters)
     if form is not None:
         queryset = form.filter(queryset)
-    return paginated(request, queryset, lambda items: [serialise(o, request) for o in items])
+    return paginated(
+        request, queryset, lambda items: [serialise(o, request) for o in decorate(items)]
+    )
 
 
 @read_only
@@ -338,22 +340,30 @@ def component_list(request):
         serialise=component_data,
         form_class=ComponentFilterForm,
         filters=API_FILTERS["components"],
+        decorate=selectors.with_component_counts,
     )
 
 
 @read_only
 def component_detail(request, slug):
-    return api_json(component_data(get_object_or_404(api_components(), slug=slug), request))
+    component = get_object_or_404(api_components(), slug=slug)
+    return api_json(component_data(selectors.with_component_counts([component])[0], request))
 
 
 @read_only
 def standard_list(request):
-    return list_view(request, queryset=selectors.standard_list(), serialise=standard_data)
+    return list_view(
+        request,
+        queryset=selectors.standard_list(),
+        serialise=standard_data,
+        decorate=selectors.with_standard_counts,
+    )
 
 
 @read_only
 def standard_detail(request, slug):
-    return api_json(standard_data(get_object_or_404(selectors.standard_list(), slug=slug), request))
+    standard = get_object_or_404(selectors.standard_list(), slug=slug)
+    return api_json(standard_data(selectors.with_standard_counts([standard])[0], request))
 
 
 @read_only

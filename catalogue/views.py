@@ -27,7 +27,15 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
 
 
 def filtered_list(
-    request, template, *, title, queryset, form_class, context_name, per_page=PAGE_SIZE
+    request,
+    template,
+    *,
+    title,
+    queryset,
+    form_class,
+    context_name,
+    per_page=PAGE_SIZE,
+    decorate=list,
 ):
     form = form_class(request.GET or None)
     status = 200
@@ -43,7 +51,7 @@ def filtered_list(
         "form": form,
         "selected_filters": form.selected_filters(request.GET),
         "page_obj": page_obj,
-        context_name: page_obj.object_list,
+        context_name: decorate(page_obj.object_list),
         "result_count": page_obj.paginator.count,
     }
     return render(request, template, context, status=status)
@@ -59,6 +67,7 @@ def component_list(request):
         form_class=ComponentFilterForm,
         context_name="components",
         per_page=100,
+        decorate=selectors.with_component_counts,
     )
 
 
@@ -88,7 +97,7 @@ def component_detail(request, slug):
 
 @require_safe
 def standard_list(request):
-    standards = selectors.standard_list()
+    standards = selectors.with_standard_counts(selectors.standard_list())
     return render(
         request,
         "catalogue/standard_list.html",

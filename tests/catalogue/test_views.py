@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalogue.models import Offering
+from catalogue.models import Component, Offering
 from recipes.models import Adoption
 from tests.factories import (
     AdoptionFactory,
@@ -205,6 +205,24 @@ def test_component_list_groups_components_with_their_counts(client):
         "Take payments Take card payments. 1 offering, needed by 0 recipes",
     ]
     assert "2 components" in text(main)
+
+
+def test_list_counts_kept_between_visits_change_with_the_catalogue(client):
+    """Counts on the component and standard lists are kept between visits, and a newly
+    published offering or claim shows in them on the next visit."""
+    from django.test import override_settings
+
+    with override_settings(CONTENT_DATA_CACHE_SECONDS=300):
+        assert "2 offerings, needed by 1 recipe" in page_text(client.get("/components/"))
+        standards = parse(client.get("/standards/")).select("tbody tr")
+        before = [text(row) for row in standards]
+        notify = Component.objects.get(slug="send-notifications")
+        OfferingFactory(name="Third notifier", components=[notify])
+        assert "3 offerings, needed by 1 recipe" in page_text(client.get("/components/"))
+        standard = ConformanceClaimFactory(offering=OfferingFactory(name="Claimer")).standard
+        after = [text(row) for row in parse(client.get("/standards/")).select("tbody tr")]
+    assert after != before
+    assert any(row.startswith(standard.name) and row.endswith(" 0 1") for row in after)
 
 
 def test_component_list_filters_by_category(client):
