@@ -111,13 +111,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     #   101 ms with two workers, 50 ms without);
     # - the data is in memory or on SSD, where the default random_page_cost of 4 makes
     #   PostgreSQL scan the whole search index instead of using its GIN index
-    #   ("payments": 96 ms, 41 ms at 1.1).
+    #   ("payments": 96 ms, 41 ms at 1.1);
+    # - ranking a broad search's 14,000 matches holds about 6 MB of rows, which spilled to
+    #   temporary files at the default work_mem of 4 MB (44 ms, 40 ms at 16 MB).
     DATABASES["default"]["OPTIONS"].setdefault(
         "options",
         " ".join(
             f"-c {setting}"
             for setting in os.environ.get(
-                "DB_SESSION_SETTINGS", "max_parallel_workers_per_gather=0 random_page_cost=1.1"
+                "DB_SESSION_SETTINGS",
+                "max_parallel_workers_per_gather=0 random_page_cost=1.1 work_mem=16MB",
             ).split()
         ),
     )
