@@ -270,9 +270,24 @@ def site_search(
     # ts_rank is higher-is-better. Hits from every type are merged on one scale.
     score_sign = -1.0 if connection.vendor == "sqlite" else 1.0
 
+    backend = get_search_backend()
+
     def run(text, operator):
         counts, hits = {}, []
         backend_query = build_query(text, operator)
+        if sort != "newest" and hasattr(backend, "search_many"):
+            # PostgreSQL: every type matched, counted and ranked in one query.
+            found = backend.search_many(
+                backend_query,
+                {search_type.key: search_type.queryset() for search_type in SEARCH_TYPES},
+                limit=limit,
+            )
+            for search_type in SEARCH_TYPES:
+                count, objects = found[search_type.key]
+                counts[search_type.key] = count
+                if search_type in types:
+                    hits.extend(SearchHit(search_type, obj, obj._score) for obj in objects)
+            return counts, hits
         for search_type in SEARCH_TYPES:
             # Facet counts always cover every type; results only the chosen one.
             if search_type not in types:

@@ -10,6 +10,9 @@ queryset (live, not withdrawn, any filters) is applied as a semi-join on its pri
 an ``Or`` is ranked once as the combined ``tsquery``, and only the page of results is read
 from the model's table: 42 ms for the same query.
 
+search_many() does the same for several models in one query, for the site search's
+facets: one scan of the index for all six types instead of six.
+
 Anything this does not cover (field-restricted searches, fuzzy and match-all queries, and
 non-integer primary keys) goes through Wagtail's own code. On any other database the
 backend is Wagtail's default (SQLite FTS5 for the embedded default).
@@ -17,9 +20,9 @@ backend is Wagtail's default (SQLite FTS5 for the embedded default).
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 from wagtail.search.backends.database import SearchBackend as default_database_backend
 from wagtail.search.backends.database.postgres.postgres import (
     PostgresSearchBackend,
@@ -147,6 +150,68 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
     # Any queryset (filters, annotations, orderings) can be searched, not only fields
     # declared as FilterFields: list pages combine their filters with a search in SQL.
     searches_any_queryset = True
+
+    def search_many(self, query, querysets: dict, *, limit: int) -> dict:
+        """Search several models at once, by relevance: {key: (count, best objects)} with
+        each object's score in _score and at most `limit` objects per key.
+
+        One query matches, counts and ranks in the index for every model (the site search
+        used to make one per model, each scanning the same index entries), keeping each
+        model's `limit` best rows; then each model with matches reads its rows."""
+        keys_by_content_type = {}
+        visible = Q()
+        for key, queryset in querysets.items():
+            content_types = get_descendants_content_types_pks(queryset.model)
+            keys_by_content_type.update(dict.fromkeys(content_types, key))
+            in_type = Q(content_type_id__in=content_types)
+            if queryset.query.where:  # only what the queryset shows: live, not withdrawn
+                in_type &= Q(_object_pk__in=queryset.order_by().values("pk"))
+            visible |= in_type
+        compiler = self.query_compiler_class(next(iter(querysets.values())), query)
+        config = compiler.get_config(self)
+        rank = compiler._build_rank_expression(INDEX_VECTORS, config)
+        by_type = F("content_type_id")
+        rows = (
+            IndexEntry._default_manager.filter(content_type_id__in=list(keys_by_content_type))
+            .annotate(_vector_=TITLE_AND_BODY)
+            .filter(_vector_=compiler.build_tsquery(compiler.query, config=config))
+            .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
+            .filter(visible)
+            .annotate(_score_=rank)
+            .annotate(
+                _total_=Window(Count("*"), partition_by=[by_type]),
+                position_in_type=Window(
+                    RowNumber(),
+                    partition_by=[by_type],
+                    order_by=[F("_score_").desc(), F("_object_pk").desc()],
+                ),
+            )
+            .filter(position_in_type__lte=max(limit, 1))
+            .values_list("content_type_id", "_object_pk", "_score_", "_total_")
+        )
+        totals = {}  # every row of a content type carries its total
+        ranked = {key: [] for key in querysets}
+        for content_type_id, pk, score, total in rows:
+            totals[content_type_id] = total
+            ranked[keys_by_content_type[content_type_id]].append((score, pk))
+        found = {}
+        for key, queryset in querysets.items():
+            count = sum(
+                total
+                for content_type_id, total in totals.items()
+                if keys_by_content_type[content_type_id] == key
+            )
+            # A model with subclasses has a partition each: keep its best overall.
+            best = sorted(ranked[key], reverse=True)[:limit]
+            objects = queryset.in_bulk([pk for _score, pk in best]) if best else {}
+            hits = []
+            for score, pk in best:
+                obj = objects.get(pk)
+                if obj is not None:
+                    obj._score = score
+                    hits.append(obj)
+            found[key] = (count, hits)
+        return found
 
 
 def SearchBackend(params):  # noqa: N802 - Wagtail looks a backend module's SearchBackend up by name
