@@ -6,8 +6,6 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth.hashers import make_password
 
-from patterns_site.form_errors import ErrorSummaryMixin
-
 EMAIL_ERRORS = {
     "required": "Enter your email address",
     "invalid": "Enter an email address in the correct format, like name@example.com",
@@ -37,7 +35,7 @@ class _PasswordPairMixin:
         return data
 
 
-class SignInForm(ErrorSummaryMixin, allauth_forms.LoginForm):
+class SignInForm(allauth_forms.LoginForm):
     """Email address and password."""
 
     def __init__(self, *args, **kwargs):
@@ -46,7 +44,7 @@ class SignInForm(ErrorSummaryMixin, allauth_forms.LoginForm):
         _relabel(self, "password", "Password", {"required": "Enter your password"})
 
 
-class SignUpForm(ErrorSummaryMixin, _PasswordPairMixin, allauth_forms.SignupForm):
+class SignUpForm(_PasswordPairMixin, allauth_forms.SignupForm):
     """Email address and a password typed twice."""
 
     def __init__(self, *args, **kwargs):
@@ -65,7 +63,7 @@ class SignUpForm(ErrorSummaryMixin, _PasswordPairMixin, allauth_forms.SignupForm
         return super().try_save(request)
 
 
-class EmailChangeForm(ErrorSummaryMixin, allauth_forms.AddEmailForm):
+class EmailChangeForm(allauth_forms.AddEmailForm):
     """A new address, which takes effect once confirmed from the link sent to it, and
     the current password, so a session left open cannot move the account away."""
 
@@ -93,7 +91,7 @@ class EmailChangeForm(ErrorSummaryMixin, allauth_forms.AddEmailForm):
         return password
 
 
-class PasswordResetForm(ErrorSummaryMixin, allauth_forms.ResetPasswordForm):
+class PasswordResetForm(allauth_forms.ResetPasswordForm):
     """The address to send a reset link to."""
 
     def __init__(self, *args, **kwargs):
@@ -101,9 +99,7 @@ class PasswordResetForm(ErrorSummaryMixin, allauth_forms.ResetPasswordForm):
         _relabel(self, "email", "Email address", EMAIL_ERRORS)
 
 
-class PasswordResetKeyForm(
-    ErrorSummaryMixin, _PasswordPairMixin, allauth_forms.ResetPasswordKeyForm
-):
+class PasswordResetKeyForm(_PasswordPairMixin, allauth_forms.ResetPasswordKeyForm):
     """A new password, from the emailed link."""
 
     def __init__(self, *args, **kwargs):
@@ -116,7 +112,7 @@ class PasswordResetKeyForm(
         )
 
 
-class PasswordChangeForm(ErrorSummaryMixin, _PasswordPairMixin, allauth_forms.ChangePasswordForm):
+class PasswordChangeForm(_PasswordPairMixin, allauth_forms.ChangePasswordForm):
     """The current password and a new one."""
 
     def __init__(self, *args, **kwargs):
