@@ -53,7 +53,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def _worker(host, port, paths, offset, stop, budget, results, timeout, ok_statuses):
+def _worker(host, port, paths, offset, stop, budget, results, timeout, ok_statuses, headers):
     local = {path: PathStats() for path in paths}
     connection = None
     cycle = itertools.islice(itertools.cycle(paths), offset, None)
@@ -66,7 +66,7 @@ def _worker(host, port, paths, offset, stop, budget, results, timeout, ok_status
         try:
             if connection is None:
                 connection = http.client.HTTPConnection(host, port, timeout=timeout)
-            connection.request("GET", path, headers={"Host": f"{host}:{port}"})
+            connection.request("GET", path, headers={"Host": f"{host}:{port}", **headers})
             response = connection.getresponse()
             body = response.read()
             elapsed = time.perf_counter() - started
@@ -117,9 +117,11 @@ def run_load(
     max_requests: int,
     timeout: float = 30.0,
     ok_statuses=frozenset({200}),
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Send GET requests for paths, round robin, from `connections` threads, until
-    `max_requests` have been sent or `seconds` have passed."""
+    `max_requests` have been sent or `seconds` have passed. `headers` go with every
+    request (a visitor's Cookie, the Accept-Encoding of a browser)."""
     if host not in ALLOWED_HOSTS:
         raise ValueError(f"Load may only target {', '.join(sorted(ALLOWED_HOSTS))}")
     if connections < 1 or seconds <= 0 or max_requests < 1:
@@ -130,7 +132,7 @@ def run_load(
     threads = [
         threading.Thread(
             target=_worker,
-            args=(host, port, paths, n, stop, budget, results, timeout, ok_statuses),
+            args=(host, port, paths, n, stop, budget, results, timeout, ok_statuses, headers or {}),
             daemon=True,
         )
         for n in range(connections)
