@@ -160,6 +160,7 @@ def measure_mode(args, mode: str, pages: list[Page], resolved: dict, account: di
 def run(args) -> dict:
     started = time.monotonic()
     load_before = os.getloadavg()
+    measured_commit = commit()
     seeding = {}
     if args.seed != "never":
         if not args.quick:
@@ -205,7 +206,7 @@ def run(args) -> dict:
         modes[mode] = measure_mode(args, mode, pages, resolved, account)
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": commit(),
+        "commit": measured_commit,
         "cpus": os.cpu_count(),
         "database": database_name(args.database_url),
         "demo_database": None if args.quick else database_name(args.demo_database_url),
