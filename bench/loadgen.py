@@ -9,6 +9,9 @@ import time
 from dataclasses import dataclass, field
 
 ALLOWED_HOSTS = {"127.0.0.1"}
+# How long one response may take, for the client and for gunicorn (bench.server): at
+# scale, on a busy machine, the basket has taken over a minute.
+RESPONSE_TIMEOUT = 300.0
 
 
 @dataclass
@@ -115,7 +118,7 @@ def run_load(
     connections: int,
     seconds: float,
     max_requests: int,
-    timeout: float = 30.0,
+    timeout: float = RESPONSE_TIMEOUT,
     ok_statuses=frozenset({200}),
     headers: dict[str, str] | None = None,
 ) -> LoadResult:

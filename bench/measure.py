@@ -6,6 +6,7 @@ side by side are taken the same way.
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from bench.loadgen import percentile, run_load
 from bench.server import HOST, Gunicorn
@@ -89,30 +90,20 @@ def timed(
     """Warm up, then load `paths` round robin while measuring the CPU the server's
     workers and their PostgreSQL backends use. CPU per request is that CPU divided by
     the requests completed."""
-    sent = {**BROWSER_HEADERS, **(headers or {})}
-    if warm and budget.warmup:
-        run_load(
-            HOST,
-            server.port,
-            paths,
-            # As many connections as the load, so that every worker is warmed.
-            connections=budget.connections,
-            seconds=budget.warmup_seconds,
-            max_requests=budget.warmup,
-            ok_statuses=ok_statuses,
-            headers=sent,
-        )
-    meter = server.cpu_meter().start()
-    result = run_load(
+    load = partial(
+        run_load,
         HOST,
         server.port,
         paths,
+        # As many connections in the warm-up as in the load, so that every worker warms.
         connections=budget.connections,
-        seconds=budget.seconds,
-        max_requests=budget.requests,
         ok_statuses=ok_statuses,
-        headers=sent,
+        headers={**BROWSER_HEADERS, **(headers or {})},
     )
+    if warm and budget.warmup:
+        load(seconds=budget.warmup_seconds, max_requests=budget.warmup)
+    meter = server.cpu_meter().start()
+    result = load(seconds=budget.seconds, max_requests=budget.requests)
     cpu = meter.stop()
     total = result.total
     completed = len(total.latencies)

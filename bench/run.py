@@ -120,16 +120,27 @@ def measure_mode(args, mode: str, pages: list[Page], resolved: dict, account: di
                 log(f"  {page.name}: n/a ({row['missing']})")
                 continue
             headers = visitor.cookie_header()
+            probed = time.monotonic()
             probe = size(server, row["path"], headers)
+            probe_seconds = time.monotonic() - probed
             if probe.status == 404:
                 row["missing"] = "HTTP 404, not built yet"
                 log(f"  {page.name}: n/a (404)")
                 continue
-            ok = frozenset({probe.status})
-            timing = timed(server, [row["path"]], budget=budget, headers=headers, ok_statuses=ok)
+            timing = timed(
+                server,
+                [row["path"]],
+                budget=budget,
+                headers=headers,
+                ok_statuses=frozenset({probe.status}),
+                # A page slower than the whole warm-up has warmed a worker by itself, and
+                # warming both would cost minutes.
+                warm=probe_seconds < budget.warmup_seconds,
+            )
             row["size"] = asdict(probe)
-            # After the warm-up and the load: a replay by now if the page cache keeps it.
-            row["page_cache"] = page_cache_state(server, row["path"], headers)
+            if mode == "cached" and page.visitor == "anonymous":
+                # After the warm-up and the load: a replay by now if the page cache keeps it.
+                row["page_cache"] = page_cache_state(server, row["path"], headers)
             row["timing"] = asdict(timing) | {"cpu_ms": timing.cpu_ms}
             log(
                 f"  {page.name}: {timing.rps:.1f} req/s, p50 {timing.p50:.1f} ms, "

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from bench import procstat
+from bench.loadgen import RESPONSE_TIMEOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -283,7 +284,7 @@ class Gunicorn:
                 "--worker-class",
                 "sync",
                 "--timeout",
-                "120",
+                str(int(RESPONSE_TIMEOUT)),
                 "--backlog",
                 "2048",
                 "--log-level",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from bench.loadgen import ALLOWED_HOSTS
+from bench.loadgen import ALLOWED_HOSTS, RESPONSE_TIMEOUT
 
 # Django's manifest storage puts 12 hex digits of the file's MD5 before the extension.
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
@@ -101,7 +101,7 @@ def css_references(source: str) -> list[str]:
 
 
 def _get(host, port, path, accept_encoding, headers):
-    connection = http.client.HTTPConnection(host, port, timeout=60)
+    connection = http.client.HTTPConnection(host, port, timeout=RESPONSE_TIMEOUT)
     try:
         connection.request(
             "GET",
@@ -124,9 +124,12 @@ def fetch_asset(host: str, port: int, url: str, kind: str, headers=None) -> tupl
     asset.served_bytes = len(served)
     asset.content_encoding = served_headers.get("Content-Encoding", "")
     asset.cache_control = served_headers.get("Cache-Control", "")
-    _status, plain_headers, plain = _get(host, port, path, "identity", headers)
-    if plain_headers.get("Content-Encoding") == "gzip":
-        plain = gzip.decompress(plain)
+    plain = served
+    if asset.content_encoding:
+        # Asked again for the plain file only when it came compressed: a heavy page once.
+        _status, plain_headers, plain = _get(host, port, path, "identity", headers)
+        if plain_headers.get("Content-Encoding") == "gzip":
+            plain = gzip.decompress(plain)
     asset.raw_bytes = len(plain)
     asset.gzip_bytes = len(gzip.compress(plain, compresslevel=6))
     if status != 200:

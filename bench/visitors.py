@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from bench.loadgen import ALLOWED_HOSTS
+from bench.loadgen import ALLOWED_HOSTS, RESPONSE_TIMEOUT
 
 
 @dataclass
@@ -128,7 +128,7 @@ def sign_in(fetch: Fetch, *, path: str, email: str, password: str):
 class Visitor:
     """A client for one server on 127.0.0.1 that keeps its cookies."""
 
-    def __init__(self, host: str, port: int, *, timeout: float = 120.0):
+    def __init__(self, host: str, port: int, *, timeout: float = RESPONSE_TIMEOUT):
         if host not in ALLOWED_HOSTS:
             raise ValueError(f"Visitors may only call {', '.join(sorted(ALLOWED_HOSTS))}")
         self.host, self.port, self.timeout = host, port, timeout

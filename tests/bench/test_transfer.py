@@ -2,8 +2,7 @@
 url()s and JavaScript module imports, and flags any static file without a hashed name
 or a long cache lifetime."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -48,13 +47,8 @@ class Site(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def site(local_http):
+    return local_http(Site)
 
 
 def test_bench_transfer_flags_an_unhashed_module_import(site):

@@ -2,8 +2,7 @@
 recipe pages' own forms, a supplier signed in through the sign-in form, and the cookies
 sent back over plain http although production marks them Secure."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -38,13 +37,8 @@ class CookieJar(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def cookie_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CookieJar)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def cookie_server(local_http):
+    return local_http(CookieJar)
 
 
 def test_bench_visitor_sends_secure_cookies_back_over_plain_http(cookie_server):
