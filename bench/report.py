@@ -1,4 +1,11 @@
-"""The benchmark's printed report: what was measured, how, on what, and the figures."""
+"""The benchmark's printed report: what was measured, how, on what, and the figures.
+
+.venv/bin/python -m bench.report figures.json     # print a run saved with --json
+"""
+
+import json
+import sys
+from pathlib import Path
 
 from bench.server import BENCH_REDIS_URL
 from bench.transfer import Transfer
@@ -14,6 +21,16 @@ STATIC_NAME = "static CSS file"
 
 def _kb(value) -> str:
     return "-" if value is None else f"{value / KIB:.1f}"
+
+
+def _rate(value: float) -> str:
+    """Requests per second: two decimals below 1, so a page of one request a minute does
+    not read 0.0."""
+    return f"{value:.2f}" if value < 1 else f"{value:.1f}"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value < 1000 else f"{value:.0f}"
 
 
 def _count(value) -> str:
@@ -76,10 +93,10 @@ def _timing_table(mode: str, rows: list[dict]) -> list[str]:
             lines.append(f"{name:<36} n/a: {row.get('missing', 'not measured')}")
             continue
         t = row["timing"]
-        cpu = f"{t['cpu_ms']:.1f} = {t['cpu_py_ms']:.1f} + {t['cpu_pg_ms']:.1f}"
+        cpu = f"{_ms(t['cpu_ms'])} = {_ms(t['cpu_py_ms'])} + {_ms(t['cpu_pg_ms'])}"
         line = (
-            f"{name:<36} {t['rps']:>7.1f} {t['p50']:>7.1f} {t['p95']:>7.1f} {t['p99']:>7.1f}   "
-            f"{cpu:<22}"
+            f"{name:<36} {_rate(t['rps']):>7} {_ms(t['p50']):>7} {_ms(t['p95']):>7} "
+            f"{_ms(t['p99']):>7}   {cpu:<22}"
         )
         if share and row.get("visitor") == "anonymous" and name != STATIC_NAME:
             line += f" {100 * t['rps'] / static_rps:>7.0f}%"
@@ -213,3 +230,7 @@ def text(report: dict) -> str:
         lines += [""] + _transfer_lines(transfer)
     lines.append(f"\nThe whole run took {report['elapsed_seconds'] / 60:.1f} min.")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(text(json.loads(Path(sys.argv[1]).read_text())))
