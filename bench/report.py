@@ -160,7 +160,7 @@ def _transfer_lines(transfer: dict) -> list[str]:
     for asset in transfer["assets"]:
         path = asset["url"].split("//", 1)[-1].split("/", 1)[-1]
         line = (
-            f"  /{path[:63]:<63} {asset['kind']:<5} {_kb(asset['raw_bytes']):>7} "
+            f"  /{path:<63} {asset['kind']:<5} {_kb(asset['raw_bytes']):>7} "
             f"{_kb(asset['served_bytes']):>7} {asset['content_encoding'] or '-':<5} "
             f"{asset['max_age']:>10}"
         )
