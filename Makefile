@@ -63,9 +63,10 @@ test-fast: install-test ## The tests without a browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest -m "not browser"
 
 # bench/ is also a folder: without .PHONY, make would call the target up to date.
+# BENCH_ARGS picks a subset, e.g. BENCH_ARGS="--quick" or "--modes uncached --pages search".
 .PHONY: bench
-bench: install ## Seed plumbing_bench at scale and benchmark the pages under gunicorn
-	$(PY) -m bench.run --seed
+bench: install ## Benchmark the pages under gunicorn, uncached and cached (seeds when needed)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: install-test ## Django checks, migrations up to date, ruff lint and format
 	$(PY) manage.py check

@@ -19,14 +19,16 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.loadgen import percentile, run_load
-from bench.run import querycount
+from bench.measure import size
 from bench.server import (
     DEFAULT_DATABASE_URL,
     HOST,
     Gunicorn,
+    bench_module,
     collectstatic,
-    database_seed,
     log,
+    plumbing_server,
+    seed_when_needed,
 )
 
 
@@ -35,7 +37,7 @@ def mix(resolved: dict[str, str]) -> list[str]:
     return [
         "/",
         "/recipes/",
-        f"/recipes/{resolved['recipe']}/",
+        resolved["recipe"],
         "/components/",
         f"/components/{component}/",
         "/offerings/",
@@ -80,17 +82,18 @@ def main(argv=None):
     if args.connections > 256 or args.seconds > 600:
         parser.error("At most 256 connections and 600 seconds.")
     if args.seed:
-        database_seed(args.database_url, recipes=2000, offerings=50000, suppliers=5000)
+        seed_when_needed(args.database_url, recipes=2000, offerings=50000, suppliers=5000)
 
     collectstatic(args.database_url)
-    resolved = querycount(args.database_url, "--resolve")["resolved"]
+    resolved = bench_module(args.database_url, "querycount", "resolve")
     paths = mix(resolved)
-    # Pages another engineer has not built yet are left out, not counted as errors.
-    statuses = querycount(args.database_url, *paths)["pages"]
-    missing = [path for path in paths if statuses[path]["status"] == 404]
-    paths = [path for path in paths if path not in missing]
-
-    with Gunicorn(args.database_url, port=args.port, workers=args.workers) as server:
+    # As deployed: the page cache in Redis.
+    with plumbing_server(
+        args.database_url, mode="cached", port=args.port, workers=args.workers
+    ) as server:
+        # Pages another engineer has not built yet are left out, not counted as errors.
+        missing = [path for path in paths if size(server, path).status == 404]
+        paths = [path for path in paths if path not in missing]
         run_load(HOST, args.port, paths, connections=2, seconds=30, max_requests=4 * len(paths))
         before = server.worker_memory()
         sampler = MemorySampler(server)

@@ -9,6 +9,9 @@ import time
 from dataclasses import dataclass, field
 
 ALLOWED_HOSTS = {"127.0.0.1"}
+# How long one response may take, for the client and for gunicorn (bench.server): at
+# scale, on a busy machine, the basket has taken over a minute.
+RESPONSE_TIMEOUT = 300.0
 
 
 @dataclass
@@ -53,7 +56,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def _worker(host, port, paths, offset, stop, budget, results, timeout, ok_statuses):
+def _worker(host, port, paths, offset, stop, budget, results, timeout, ok_statuses, headers):
     local = {path: PathStats() for path in paths}
     connection = None
     cycle = itertools.islice(itertools.cycle(paths), offset, None)
@@ -66,7 +69,7 @@ def _worker(host, port, paths, offset, stop, budget, results, timeout, ok_status
         try:
             if connection is None:
                 connection = http.client.HTTPConnection(host, port, timeout=timeout)
-            connection.request("GET", path, headers={"Host": f"{host}:{port}"})
+            connection.request("GET", path, headers={"Host": f"{host}:{port}", **headers})
             response = connection.getresponse()
             body = response.read()
             elapsed = time.perf_counter() - started
@@ -115,11 +118,13 @@ def run_load(
     connections: int,
     seconds: float,
     max_requests: int,
-    timeout: float = 30.0,
+    timeout: float = RESPONSE_TIMEOUT,
     ok_statuses=frozenset({200}),
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Send GET requests for paths, round robin, from `connections` threads, until
-    `max_requests` have been sent or `seconds` have passed."""
+    `max_requests` have been sent or `seconds` have passed. `headers` go with every
+    request (a visitor's Cookie, the Accept-Encoding of a browser)."""
     if host not in ALLOWED_HOSTS:
         raise ValueError(f"Load may only target {', '.join(sorted(ALLOWED_HOSTS))}")
     if connections < 1 or seconds <= 0 or max_requests < 1:
@@ -130,7 +135,7 @@ def run_load(
     threads = [
         threading.Thread(
             target=_worker,
-            args=(host, port, paths, n, stop, budget, results, timeout, ok_statuses),
+            args=(host, port, paths, n, stop, budget, results, timeout, ok_statuses, headers or {}),
             daemon=True,
         )
         for n in range(connections)
