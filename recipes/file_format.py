@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import (
@@ -146,6 +146,7 @@ def block_text(block, name: str):
 
 
 def model_choice(model: type[models.Model], name: str):
+    """One of a model field's choices, by value."""
     return Literal[tuple(value for value, _label in model._meta.get_field(name).choices)]
 
 
@@ -166,9 +167,7 @@ def _decimal_required(value):
     return value
 
 
-def decimal_text(
-    *, max_digits: int, decimal_places: int, minimum=None, required: bool = True
-) -> Any:
+def decimal_text(*, max_digits: int, decimal_places: int, minimum=None, required: bool = True):
     """A decimal written as a string, read into Decimal and written back as a string."""
     number = Annotated[
         Decimal, Field(max_digits=max_digits, decimal_places=decimal_places, ge=minimum)
@@ -184,6 +183,7 @@ def _minimum(validators):
 
 
 def model_decimal(model: type[models.Model], name: str):
+    """A decimal as the model's column holds it: digits, places, minimum, nullability."""
     field = model._meta.get_field(name)
     return decimal_text(
         max_digits=field.max_digits,

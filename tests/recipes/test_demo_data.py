@@ -23,6 +23,7 @@ from catalogue.reference_data import OPEN_DATA
 from patterns_site.services import page_tree_ensure
 from recipes.demo_data import DEMO_DIR, demo_content_load, demo_content_read
 from recipes.design_system import design_system_items
+from recipes.interchange import recipes_export
 from recipes.models import Adoption, RecipePage
 from tests.pages import parse, text
 
@@ -228,6 +229,22 @@ def test_demo_files_pass_the_recipe_file_format_and_all_of_them_load(demo):
     assert Adoption.objects.count() == sum(len(r.adoptions) for r in demo.recipes)
 
 
+def test_the_demo_exports_as_a_file_that_imports_again(first_run, tmp_path):
+    """Every live demo recipe exports through the file format, and the export passes an
+    import dry run that would only update what the site has."""
+    document = recipes_export()
+    path = tmp_path / "demo-export.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out = StringIO()
+
+    call_command("import_recipes", str(path), "--dry-run", stdout=out)
+
+    assert len(document["recipes"]) == RecipePage.objects.live().count()
+    assert "Created" not in out.getvalue()
+    assert f"{RecipePage.objects.count()} recipes" in out.getvalue()
+    assert "Dry run: nothing was saved." in out.getvalue()
+
+
 def test_an_invalid_demo_file_is_reported_with_its_file_and_place(first_run, tmp_path, settings):
     """A broken demo file stops the load with each problem named by file and place, and
     loads no demo content."""
@@ -300,8 +317,15 @@ def test_demo_adoptions_are_flagged_and_say_they_are_samples(demo):
 
 
 def test_demo_catalogue_links_identifiers_and_coverage(demo):
-    """Links are https, G-Cloud IDs are not shared, licences are SPDX identifiers, and
+    """Links are https, G-Cloud IDs are not shared, licences are SPDX identifiers, every
+    object has a description (standards their short name, owner and licence too), and
     every component has standards and at least one offering to compare."""
+    for standard in demo.standards:
+        assert all((standard.short_name, standard.description, standard.owner, standard.licence)), (
+            standard.slug
+        )
+    for item in [*demo.components, *demo.suppliers, *demo.offerings]:
+        assert item.description, item.slug
     urls = [s.url for s in demo.standards] + [s.website for s in demo.suppliers]
     urls += [o.repository_url for o in demo.offerings if o.repository_url]
     urls += [c.evidence_url for o in demo.offerings for c in o.claims]
