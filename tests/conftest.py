@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from catalogue.reference_data import reference_data_load
-from recipes.demo_data import page_tree_ensure
+from patterns_site.services import page_tree_ensure
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 Values are deterministic (sequences, not Faker) so a failing test shows the same data
 every run. RecipePageFactory builds its StreamFields as the raw JSON Wagtail stores,
-the same shape recipes.demo_data writes, and publishes the page under the recipe index.
+the same shape recipes.interchange writes, and publishes the page under the recipe index.
 """
 
 import json
@@ -27,7 +27,7 @@ from catalogue.models import (
     Supplier,
     SupplierMembership,
 )
-from recipes.demo_data import page_tree_ensure
+from patterns_site.services import page_tree_ensure
 from recipes.models import Adoption, AdoptionOutcome, RecipePage
 
 

@@ -13,6 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# The benchmark's seed_scale command (synthetic data); production does not install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -1,10 +1,13 @@
 import csv
 import json
+import re
 from io import StringIO
+from unittest import mock
+from urllib.parse import urlparse
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision
 
 from catalogue.models import (
@@ -12,18 +15,15 @@ from catalogue.models import (
     ConformanceClaim,
     Council,
     Offering,
+    ServiceArea,
     Standard,
     Supplier,
 )
 from catalogue.reference_data import OPEN_DATA
-from recipes.demo_data import (
-    DEMO_DIR,
-    DemoReport,
-    catalogue_load,
-    page_tree_ensure,
-    recipes_load,
-)
+from patterns_site.services import page_tree_ensure
+from recipes.demo_data import DEMO_DIR, demo_content_load, demo_content_read
 from recipes.design_system import design_system_items
+from recipes.interchange import recipes_export
 from recipes.models import Adoption, RecipePage
 from tests.pages import parse, text
 
@@ -39,11 +39,6 @@ def first_run(shared_data):
         output = StringIO()
         call_command("load_demo_data", stdout=output)
         yield output.getvalue()
-
-
-def demo_fixture(name):
-    with (DEMO_DIR / name).open(encoding="utf-8") as source:
-        return json.load(source)
 
 
 def snapshot():
@@ -107,10 +102,8 @@ def test_refreshing_demo_content_updates_in_place_without_duplicating(first_run)
     fixtures have it, publishing new revisions but adding no other row."""
     before = snapshot()
     Offering.objects.update(name="Renamed by an editor")
-    report = DemoReport()
 
-    catalogue_load(demo_fixture("catalogue.json"), refresh=True, report=report)
-    recipes_load(demo_fixture("recipes.json"), page_tree_ensure()[1], refresh=True, report=report)
+    report = demo_content_load(index=page_tree_ensure()[1], refresh=True)
 
     after = snapshot()
     assert report.created == {}
@@ -203,3 +196,202 @@ def test_every_demo_offering_page_renders(client, first_run):
         assert text(soup.find("h1")) == offering.name
         inset = soup.find("div", class_="govuk-inset-text")
         assert (inset is not None) == offering.supplier.is_sample, offering.slug
+
+
+# The demo files themselves: read through the recipe file format's validator (the load
+# above has already put them in the test database), then the rules that keep the sample
+# content honest and every page of the site filled.
+
+# The real organisations the demo describes, from public facts only.
+REAL_SUPPLIERS = {"Government Digital Service", "LocalGov Drupal", "mySociety", "Ordnance Survey"}
+SPDX_ID = re.compile(r"^[A-Za-z0-9.+-]+$")
+
+
+@pytest.fixture(scope="module")
+def demo(first_run):
+    """The demo files as the recipe file format reads them."""
+    return demo_content_read()
+
+
+def host(url: str) -> str:
+    return urlparse(url).hostname or ""
+
+
+def is_example(url: str) -> bool:
+    return host(url) == "example.com" or host(url).endswith(".example.com")
+
+
+def test_demo_files_pass_the_recipe_file_format_and_all_of_them_load(demo):
+    """Both demo files validate against the format and the reference data, and every
+    object in them is on the site after loading."""
+    assert {r.slug for r in demo.recipes} == set(RecipePage.objects.values_list("slug", flat=True))
+    assert {o.slug for o in demo.offerings} == set(Offering.objects.values_list("slug", flat=True))
+    assert Adoption.objects.count() == sum(len(r.adoptions) for r in demo.recipes)
+
+
+def test_the_demo_exports_as_a_file_that_imports_again(first_run, tmp_path):
+    """Every live demo recipe exports through the file format, and the export passes an
+    import dry run that would only update what the site has."""
+    document = recipes_export()
+    path = tmp_path / "demo-export.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out = StringIO()
+
+    call_command("import_recipes", str(path), "--dry-run", stdout=out)
+
+    assert len(document["recipes"]) == RecipePage.objects.live().count()
+    assert "Created" not in out.getvalue()
+    assert f"{RecipePage.objects.count()} recipes" in out.getvalue()
+    assert "Dry run: nothing was saved." in out.getvalue()
+
+
+def test_an_invalid_demo_file_is_reported_with_its_file_and_place(first_run, tmp_path, settings):
+    """A broken demo file stops the load with each problem named by file and place, and
+    loads no demo content."""
+    recipes = json.loads((DEMO_DIR / "recipes.json").read_text(encoding="utf-8"))
+    recipes["recipes"][2]["adoptions"][0]["council"] = "XYZ"
+    recipes["recipes"][0]["slug"] = "new-recipe-with-a-problem"
+    recipes["recipes"][0]["costs"]["weeks_to_launch"] = -1
+    (tmp_path / "recipes.json").write_text(json.dumps(recipes), encoding="utf-8")
+    (tmp_path / "catalogue.json").write_text(
+        (DEMO_DIR / "catalogue.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    errors = StringIO()
+
+    with mock.patch("recipes.demo_data.DEMO_DIR", tmp_path), pytest.raises(CommandError):
+        call_command("load_demo_data", stderr=errors)
+
+    assert errors.getvalue().splitlines() == [
+        "recipes.json: recipes[0].costs.weeks_to_launch: must be 0 or more",
+        "recipes.json: recipes[2].adoptions[0].council: unknown council code 'XYZ'",
+    ]
+    assert not RecipePage.objects.filter(slug="new-recipe-with-a-problem").exists()
+
+
+def test_sample_suppliers_are_labelled_and_point_only_at_example_domains(demo):
+    """Every fictional supplier says it is a sample, has an example.com website and
+    evidence, an SME flag and a Companies House number of the right shape, and no two
+    share a name or number."""
+    samples = [s for s in demo.suppliers if s.is_sample]
+    assert len(samples) >= 6
+    for supplier in samples:
+        assert is_example(supplier.website), supplier.slug
+        assert supplier.companies_house_number, supplier.slug
+        assert supplier.is_sme is not None, supplier.slug
+        assert "sample" in supplier.description.lower(), supplier.slug
+    sample_slugs = {s.slug for s in samples}
+    for offering in demo.offerings:
+        if offering.supplier in sample_slugs:
+            assert all(is_example(claim.evidence_url) for claim in offering.claims), offering.slug
+    names = [s.name for s in demo.suppliers]
+    numbers = [s.companies_house_number for s in samples]
+    assert len(set(names)) == len(names)
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_real_platforms_carry_no_invented_facts(demo):
+    """The real organisations are exactly the public platforms named in the README, with
+    no made-up company number, SME status, G-Cloud ID or verified claim, and their
+    evidence on their own sites."""
+    real = [s for s in demo.suppliers if not s.is_sample]
+    assert {s.name for s in real} == REAL_SUPPLIERS
+    for supplier in real:
+        assert supplier.companies_house_number == "", supplier.slug
+        assert supplier.is_sme is None, supplier.slug
+        assert not is_example(supplier.website), supplier.slug
+    real_slugs = {s.slug for s in real}
+    for offering in demo.offerings:
+        if offering.supplier in real_slugs:
+            assert offering.gcloud_service_id == "", offering.slug
+            for claim in offering.claims:
+                assert claim.status == "claimed", offering.slug
+                assert not is_example(claim.evidence_url), offering.slug
+
+
+def test_demo_adoptions_are_flagged_and_say_they_are_samples(demo):
+    """Each adoption in the file is flagged as sample data and its notes say so."""
+    adoptions = [a for r in demo.recipes for a in r.adoptions]
+    assert adoptions
+    assert all(a.is_sample for a in adoptions)
+    assert all("sample" in a.notes.lower() for a in adoptions)
+
+
+def test_demo_catalogue_links_identifiers_and_coverage(demo):
+    """Links are https, G-Cloud IDs are not shared, licences are SPDX identifiers, every
+    object has a description (standards their short name, owner and licence too), and
+    every component has standards and at least one offering to compare."""
+    for standard in demo.standards:
+        assert all((standard.short_name, standard.description, standard.owner, standard.licence)), (
+            standard.slug
+        )
+    for item in [*demo.components, *demo.suppliers, *demo.offerings]:
+        assert item.description, item.slug
+    urls = [s.url for s in demo.standards] + [s.website for s in demo.suppliers]
+    urls += [o.repository_url for o in demo.offerings if o.repository_url]
+    urls += [c.evidence_url for o in demo.offerings for c in o.claims]
+    assert all(url.startswith("https://") for url in urls)
+    gcloud = [o.gcloud_service_id for o in demo.offerings if o.gcloud_service_id]
+    assert len(set(gcloud)) == len(gcloud)
+    licences = [o.open_source_licence for o in demo.offerings if o.open_source_licence]
+    assert all(SPDX_ID.match(licence) for licence in licences)
+    provided = {slug for o in demo.offerings for slug in o.components}
+    for component in demo.components:
+        assert component.standards, component.slug
+        assert component.slug in provided, component.slug
+
+
+def test_each_demo_recipe_fills_every_part_of_its_page(demo):
+    """Each recipe has service areas below the top level, LGSL services, council types,
+    user needs, component, standard and people ingredients, outcomes, variations and
+    adoptions, and no two recipes share a title."""
+    roots = ServiceArea.objects.filter(parent=None).values_list("identifier", flat=True)
+    top_level = {str(identifier) for identifier in roots}
+    for recipe in demo.recipes:
+        kinds = {ingredient.type for ingredient in recipe.ingredients}
+        assert kinds == {"component", "standard", "people"}, recipe.slug
+        for part in ("service_areas", "lgsl", "serves", "user_needs", "outcomes", "variations"):
+            assert getattr(recipe, part), (recipe.slug, part)
+        assert len(recipe.adoptions) >= 2, recipe.slug
+        assert not set(recipe.service_areas) & top_level, recipe.slug
+    titles = [r.title for r in demo.recipes]
+    assert len(set(titles)) == len(titles)
+
+
+def test_demo_recipes_agree_with_themselves(demo):
+    """Variations and adopting councils are of types the recipe serves; adoptions measure
+    the recipe's own metrics in the same units, once each, live since before the last
+    review; percentages are at most 100."""
+    council_types = dict(Council.objects.values_list("code", "council_type__code"))
+    for recipe in demo.recipes:
+        units = {outcome.metric: outcome.unit for outcome in recipe.outcomes}
+        assert len(units) == len(recipe.outcomes), recipe.slug
+        assert {v.council_type for v in recipe.variations} <= set(recipe.serves), recipe.slug
+        for adoption in recipe.adoptions:
+            where = (recipe.slug, adoption.council)
+            assert council_types[adoption.council] in recipe.serves, where
+            if adoption.live_since:
+                assert adoption.live_since <= recipe.last_reviewed, where
+            metrics = [outcome.metric for outcome in adoption.outcomes]
+            assert len(set(metrics)) == len(metrics), where
+            for outcome in adoption.outcomes:
+                assert units.get(outcome.metric) == outcome.unit, (where, outcome.metric)
+        for outcome in [*recipe.outcomes, *(o for a in recipe.adoptions for o in a.outcomes)]:
+            if outcome.unit == "percent":
+                assert outcome.value <= 100 and (outcome.baseline or 0) <= 100, recipe.slug
+
+
+def test_demo_text_has_no_stray_whitespace(demo):
+    """No text value in the demo files starts or ends with whitespace."""
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    untidy = [text for text in strings(demo.model_dump(mode="json")) if text != text.strip()]
+    assert untidy == []

@@ -5,7 +5,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recipes.interchange import InterchangeError, recipes_export
+from recipes.file_format import InterchangeError
+from recipes.interchange import recipes_export
 
 
 class Command(BaseCommand):

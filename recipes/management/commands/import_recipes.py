@@ -1,14 +1,16 @@
 """Import recipes from a JSON document written by export_recipes on any Plumbing site.
 
-The whole file is validated first; every problem is reported with its location, and an
-invalid file changes nothing.
+The whole file is validated first against the format (recipes.file_format); every problem
+is reported with its location, and an invalid file changes nothing. `--dry-run` only
+validates and reports.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recipes.interchange import InterchangeError, document_load, recipes_import
+from recipes.file_format import InterchangeError, document_load
+from recipes.interchange import recipes_import
 
 
 class Command(BaseCommand):

@@ -5,17 +5,18 @@ Everything made here has a slug starting "synthetic-" and a name or title starti
 "[Synthetic] "; suppliers and adoptions are also flagged is_sample, so the site labels
 them sample data. scale_clear() removes exactly those objects and nothing else.
 
-Recipe pages skip treebeard's add_child (dozens of queries and a search-index write per
-page): the Page rows are bulk-inserted with materialised paths computed the way MP_Node
-does (the parent's path plus a 4-character base-36 step), the RecipePage rows are
-inserted with one multi-row INSERT per batch, and the parent's numchild is updated once.
-The search index is filled with the search backend's add_bulk, a batch at a time.
+Recipes are described in the recipe file format (recipes.file_format) and turned into
+page fields by the same mapping the demo loader and import_recipes use, so synthetic
+pages are shaped like real ones. They are then inserted in bulk rather than one
+add_child at a time (dozens of queries and a search-index write per page): the Page rows
+with materialised paths numbered the way treebeard numbers them (the parent's path plus
+a fixed-width step in its alphabet), the RecipePage rows with one multi-row INSERT per
+batch, and the parent's numchild updated once. The search index is filled with the
+search backend's add_bulk, a batch at a time.
 """
 
-import json
 import random
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,10 +49,11 @@ from catalogue.models import (
     Supplier,
 )
 from catalogue.reference_data import reference_data_load
-
-from .demo_data import page_tree_ensure
-from .design_system import design_system_items
-from .models import (
+from patterns_site.services import page_tree_ensure
+from recipes.design_system import design_system_items
+from recipes.file_format import RecipeItem
+from recipes.interchange import recipe_page_fields
+from recipes.models import (
     Adoption,
     AdoptionOutcome,
     Maturity,
@@ -205,10 +207,11 @@ def _pence(rng: random.Random, low: int, high: int, step: int) -> Decimal:
     return Decimal(rng.randrange(low, high, step)) / 100
 
 
-def _stream(items: list[dict]) -> str:
-    return json.dumps(
-        [{**item, "id": str(uuid.UUID(int=random.getrandbits(128)))} for item in items]
-    )
+def _tree_path(parent_path: str, position: int) -> str:
+    """The materialised path of a parent's child at a position (1 first), as treebeard
+    writes it: a step of Page.steplen characters of Page.alphabet."""
+    step = Page.numconv_obj().int2str(position)
+    return f"{parent_path}{step.rjust(Page.steplen, Page.alphabet[0])}"
 
 
 class ScaleBuilder:
@@ -216,8 +219,6 @@ class ScaleBuilder:
 
     def __init__(self, *, seed: int, batch_size: int, write: Callable[[str], None]):
         self.rng = random.Random(seed)
-        # Block ids in streams come from the module generator: seed it too.
-        random.seed(seed)
         self.batch_size = batch_size
         self.report = ScaleReport()
         self.progress = Progress(write, self.report)
@@ -400,9 +401,9 @@ class ScaleBuilder:
                     ]
                 )
                 for offering, (_o, _claims, chosen) in zip(created, rows, strict=True):
-                    # A ParentalManyToManyField ignores prefetch_related but reads this
-                    # cache, so the search index gets the components without a query each.
-                    offering._cluster_related_objects = {"components": chosen}
+                    # modelcluster keeps this in memory until a save (which bulk inserts
+                    # skip), and the search index reads it: no query per offering.
+                    offering.components.set(chosen)
                 claims = []
                 for offering, (_o, offering_claims, _c) in zip(created, rows, strict=True):
                     for claim in offering_claims:
@@ -418,107 +419,90 @@ class ScaleBuilder:
 
     # Recipes -------------------------------------------------------------------------
 
-    def _ingredients(self, components, standards) -> tuple[str, list, list]:
+    def _recipe(self, number, topic, volume_driver, components, standards, design_slugs):
+        """A synthetic recipe in the file format, and the components and standards its
+        ingredients use."""
         rng = self.rng
         chosen_components = rng.sample(components, rng.randint(2, min(6, len(components))))
         chosen_standards = rng.sample(standards, rng.randint(1, min(3, len(standards))))
-        blocks = [
-            {
-                "type": "component",
-                "value": {
-                    "component": c.pk,
-                    "why": f"The service needs {c.name.removeprefix(PREFIX).lower()}.",
-                },
-            }
-            for c in chosen_components
-        ]
-        blocks += [
-            {
-                "type": "standard",
-                "value": {"standard": s.pk, "why": "So data can move between councils."},
-            }
-            for s in chosen_standards
-        ]
-        blocks += [
-            {
-                "type": "people",
-                "value": {"role": role, "days": str(rng.randint(2, 60)), "notes": ""},
-            }
-            for role in rng.sample(PEOPLE_ROLES, rng.randint(1, 3))
-        ]
-        return _stream(blocks), chosen_components, chosen_standards
-
-    def _recipe(self, number, topic, volume_driver, components, standards, design_slugs):
-        rng = self.rng
-        ingredients, used_components, used_standards = self._ingredients(components, standards)
         setup_min = Decimal(rng.randrange(5, 200) * 1000)
         yearly_min = Decimal(rng.randrange(1, 80) * 1000)
-        title = f"{PREFIX}{topic} ({number})"
-        page = RecipePage(
-            title=title,
-            draft_title=title,
-            slug=f"{SLUG_PREFIX}{slugify(topic)}-{number}",
-            summary=f"A synthetic variant of '{topic}', generated for load testing.",
-            problem=f"<p>Residents contact the council about {volume_driver} by phone and "
-            "email, and staff rekey every request. This is synthetic sample data.</p>",
-            user_needs=_stream(
-                [
+        item = RecipeItem.model_validate(
+            {
+                "slug": f"{SLUG_PREFIX}{slugify(topic)}-{number}",
+                "title": f"{PREFIX}{topic} ({number})",
+                "summary": f"A synthetic variant of '{topic}', generated for load testing.",
+                "problem": f"<p>Residents contact the council about {volume_driver} by phone "
+                "and email, and staff rekey every request. This is synthetic sample data.</p>",
+                "user_needs": [
                     {
-                        "type": "user_need",
-                        "value": {
-                            "as_a": "resident",
-                            "i_need": f"to do this online: {topic.lower()}",
-                            "so_that": "I do not have to phone the council",
-                        },
+                        "as_a": "resident",
+                        "i_need": f"to do this online: {topic.lower()}",
+                        "so_that": "I do not have to phone the council",
                     }
-                ]
-            ),
-            when_to_use="<p>Use it when your council runs this service in house.</p>",
-            when_not_to_use="",
-            maturity=rng.choice(Maturity.values[:3]),
-            last_reviewed=(self.now - timedelta(days=rng.randrange(1, 700))).date(),
-            ingredients=ingredients,
-            method=_stream(
-                [
+                ],
+                "when_to_use": "<p>Use it when your council runs this service in house.</p>",
+                "maturity": rng.choice(Maturity.values[:3]),
+                "last_reviewed": (self.now - timedelta(days=rng.randrange(1, 700))).date(),
+                "ingredients": [
                     {
-                        "type": "step",
-                        "value": {
-                            "title": f"Step {step}: {rng.choice(STEP_NAMES)}",
-                            "body": "<p>Work with residents and staff to shape this step.</p>",
-                            "design_system": rng.choice(design_slugs)
-                            if design_slugs and rng.random() < 0.4
-                            else "",
-                        },
+                        "type": "component",
+                        "component": c.slug,
+                        "why": f"The service needs {c.name.removeprefix(PREFIX).lower()}.",
+                    }
+                    for c in chosen_components
+                ]
+                + [
+                    {
+                        "type": "standard",
+                        "standard": s.slug,
+                        "why": "So data can move between councils.",
+                    }
+                    for s in chosen_standards
+                ]
+                + [
+                    {"type": "people", "role": role, "days": rng.randint(2, 60)}
+                    for role in rng.sample(PEOPLE_ROLES, rng.randint(1, 3))
+                ],
+                "method": [
+                    {
+                        "title": f"Step {step}: {rng.choice(STEP_NAMES)}",
+                        "body": "<p>Work with residents and staff to shape this step.</p>",
+                        "design_system": rng.choice(design_slugs)
+                        if design_slugs and rng.random() < 0.4
+                        else "",
                     }
                     for step in range(1, rng.randint(3, 7))
-                ]
-            ),
-            outcomes=_stream(
-                [
+                ],
+                "costs": {
+                    "setup_min": setup_min,
+                    "setup_max": setup_min * 2,
+                    "yearly_min": yearly_min,
+                    "yearly_max": yearly_min * 3,
+                    "staff_days": rng.randint(10, 200),
+                    "weeks_to_launch": rng.randint(4, 52),
+                    "volume_driver": volume_driver,
+                    "volume_per_1000_residents": rng.randint(5, 400),
+                },
+                "outcomes": [
                     {
-                        "type": "outcome",
-                        "value": {
-                            "metric": metric,
-                            "value": str(rng.randint(5, 90)),
-                            "baseline": str(rng.randint(1, 50)),
-                            "unit": unit,
-                            "source": "Synthetic figure for load testing.",
-                        },
+                        "metric": metric,
+                        "value": rng.randint(5, 90),
+                        "baseline": rng.randint(1, 50),
+                        "unit": unit,
+                        "source": "Synthetic figure for load testing.",
                     }
                     for metric, unit in rng.sample(OUTCOME_METRICS, rng.randint(1, 3))
-                ]
-            ),
-            variations="[]",
-            setup_cost_min=setup_min,
-            setup_cost_max=setup_min * 2,
-            yearly_cost_min=yearly_min,
-            yearly_cost_max=yearly_min * 3,
-            staff_effort_days=Decimal(rng.randint(10, 200)),
-            weeks_to_launch=rng.randint(4, 52),
-            volume_driver=volume_driver,
-            volume_per_1000_residents=Decimal(rng.randint(5, 400)),
+                ],
+            }
         )
-        return page, used_components, used_standards
+        fields = recipe_page_fields(
+            item,
+            components={c.slug: c for c in chosen_components},
+            standards={s.slug: s for s in chosen_standards},
+        )
+        page = RecipePage(slug=item.slug, draft_title=item.title, **fields)
+        return page, chosen_components, chosen_standards
 
     def recipes(self, count, components, standards, adoptions_per_recipe) -> list[RecipePage]:
         """Recipe pages under the recipe index, bulk-inserted with treebeard paths."""
@@ -526,7 +510,8 @@ class ScaleBuilder:
         index.refresh_from_db()
         content_type = ContentType.objects.get_for_model(RecipePage)
         last_child = index.get_last_child()
-        next_step = (Page._str2int(last_child.path[-Page.steplen :]) + 1) if last_child else 1
+        numbering = Page.numconv_obj()
+        next_step = numbering.str2int(last_child.path[-Page.steplen :]) + 1 if last_child else 1
         depth = index.depth + 1
         start = _next_number(RecipePage)
         design_slugs = sorted(design_system_items())
@@ -542,7 +527,7 @@ class ScaleBuilder:
             )
             live = self.rng.random() >= 0.05
             published = self.now - timedelta(days=self.rng.randrange(1, 900))
-            page.path = Page._get_path(index.path, depth, next_step + i)
+            page.path = _tree_path(index.path, next_step + i)
             page.depth = depth
             page.numchild = 0
             page.url_path = f"{index.url_path}{page.slug}/"
@@ -583,6 +568,8 @@ class ScaleBuilder:
                     page.pk = page.id = page.page_ptr_id = base.pk
                     page.translation_key = base.translation_key
                     page._state.adding = False
+                # Django cannot bulk-create a child of a multi-table model; this is the
+                # insert its bulk_create makes for a plain one.
                 RecipePage._base_manager._insert(
                     batch_pages,
                     fields=[RecipePage._meta.pk, *page_fields],

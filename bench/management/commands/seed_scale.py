@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from recipes.scale_data import scale_clear, scale_seed
+from bench.scale_data import scale_clear, scale_seed
 
 
 class Command(BaseCommand):

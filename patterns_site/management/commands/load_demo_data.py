@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from recipes.demo_data import demo_data_load
+from patterns_site.services import demo_site_load
+from recipes.file_format import InterchangeError
 
 
 class Command(BaseCommand):
@@ -17,7 +18,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, refresh=False, **options):
-        report = demo_data_load(refresh=refresh)
+        try:
+            report = demo_site_load(refresh=refresh)
+        except InterchangeError as error:
+            for message in error.errors:
+                self.stderr.write(message)
+            raise CommandError(
+                f"{len(error.errors)} problem(s) in fixtures/demo; the demo content was not loaded."
+            ) from None
         if not report.created and not report.updated:
             self.stdout.write("Demo data already loaded; nothing changed.")
         for kind, count in report.created.items():

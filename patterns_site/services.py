@@ -1,0 +1,72 @@
+"""Site-wide setup: the page tree every page hangs from, and the demo site built on it.
+
+The lower apps cannot know the home page (it is this app's), so what they need from
+the page tree is made here and handed down.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from catalogue.reference_data import reference_data_load
+from catalogue.services import moderation_workflow_ensure
+from recipes.demo_data import demo_content_load
+from recipes.interchange import WriteReport
+from recipes.models import RecipeIndexPage
+from recipes.services import recipe_index_ensure
+
+from .models import HomePage
+
+HOME_INTRO = (
+    "<p>Plumbing is a library of <b>service recipes</b> for councils: how another council "
+    "built a service, what it needs, what it costs, what it achieved, and the products you "
+    "can buy to cook it yourself.</p>"
+)
+
+
+def page_tree_ensure() -> tuple[HomePage, RecipeIndexPage]:
+    """The home page at the root of the default site, and the recipe index under it."""
+    # Wagtail's migrations make a locale and a root page; a flushed database has neither.
+    locale = Locale.get_default() if Locale.objects.exists() else None
+    if locale is None:
+        locale = Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's first migration makes a placeholder welcome page; ours replaces it.
+        for placeholder in root.get_children().filter(slug="home"):
+            if placeholder.specific_class is Page:
+                placeholder.delete()
+        home = root.add_child(instance=HomePage(title="Plumbing", slug="home", intro=HOME_INTRO))
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Plumbing",
+        )
+    elif site.root_page_id != home.pk or site.site_name != "Plumbing":
+        site.root_page = home
+        site.site_name = "Plumbing"
+        site.save()
+    return home, recipe_index_ensure()
+
+
+def demo_site_load(*, refresh: bool = False) -> WriteReport:
+    """Real reference data, the page tree, the demo catalogue and recipes, and the
+    supplier moderation workflow: everything `make run` shows."""
+    reference_data_load()
+    with transaction.atomic():
+        _home, index = page_tree_ensure()
+        report = demo_content_load(index=index, refresh=refresh)
+        # A migration creates it too; this brings it back after a database flush.
+        moderation_workflow_ensure()
+    return report
