@@ -53,7 +53,11 @@ def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         supplier = services.supplier_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"{supplier.name} is registered. You can now add offerings.")
+        messages.success(
+            request,
+            f"{supplier.name} is registered and sent to an editor for review. You can add "
+            "offerings now; nothing is public until an editor approves the organisation.",
+        )
         return redirect("portal:organisation", supplier_id=supplier.pk)
     return render(
         request,
@@ -77,6 +81,8 @@ def organisation(request, supplier_id):
         {
             "page_title": supplier.name,
             "supplier": supplier,
+            "draft": selectors.latest_version(supplier),
+            "status": selectors.single_status(supplier),
             "offerings": selectors.supplier_offerings_with_status(supplier),
             "members": supplier.memberships.select_related("user").order_by("created_at"),
             "invitations": selectors.pending_invitations(supplier),
@@ -89,11 +95,29 @@ def organisation(request, supplier_id):
 @require_http_methods(FORM_METHODS)
 def organisation_edit(request, supplier_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
-    form = OrganisationForm(request.POST or None, instance=supplier)
+    status = selectors.single_status(supplier)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=selectors.latest_version(supplier),
+        public_locked=status.key == "in_review",
+    )
     if request.method == "POST" and form.is_valid():
-        services.supplier_update(supplier=supplier, **form.cleaned_data)
-        messages.success(request, "Your organisation's details are saved.")
-        return redirect("portal:organisation", supplier_id=supplier.pk)
+        try:
+            public_changes = services.supplier_update(
+                supplier=supplier, user=request.user, **form.cleaned_data
+            )
+        except services.PortalError as problem:
+            form.add_error(None, str(problem))
+        else:
+            if public_changes:
+                messages.success(
+                    request,
+                    "Your changes are saved and sent to an editor for review. The public "
+                    "pages show the approved details until then.",
+                )
+            else:
+                messages.success(request, "Your organisation's details are saved.")
+            return redirect("portal:organisation", supplier_id=supplier.pk)
     return render(
         request,
         "portal/organisation_form.html",
@@ -101,10 +125,24 @@ def organisation_edit(request, supplier_id):
             "page_title": f"Change {supplier.name}",
             "form": form,
             "supplier": supplier,
+            "status": status,
             "breadcrumbs": _crumbs(_org_crumb(supplier), ("Change details", "")),
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def organisation_submit(request, supplier_id):
+    supplier = selectors.user_supplier(request.user, supplier_id)
+    try:
+        services.supplier_submit(supplier=supplier, user=request.user)
+    except services.PortalError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, "Sent to an editor for review.")
+    return redirect("portal:organisation", supplier_id=supplier.pk)
 
 
 @login_required
@@ -263,7 +301,7 @@ def offering_create(request, supplier_id):
 def offering(request, supplier_id, offering_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
     offering = selectors.supplier_offering(supplier, offering_id)
-    draft = selectors.offering_draft(offering)
+    draft = selectors.latest_version(offering)
     return render(
         request,
         "portal/offering.html",
@@ -272,7 +310,7 @@ def offering(request, supplier_id, offering_id):
             "supplier": supplier,
             "offering": offering,
             "draft": draft,
-            "status": selectors.single_offering_status(offering),
+            "status": selectors.single_status(offering),
             "breadcrumbs": _crumbs(_org_crumb(supplier), (draft.name, "")),
         },
     )
@@ -283,12 +321,12 @@ def offering(request, supplier_id, offering_id):
 def offering_edit(request, supplier_id, offering_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
     offering = selectors.supplier_offering(supplier, offering_id)
-    status = selectors.single_offering_status(offering)
+    status = selectors.single_status(offering)
     detail = redirect("portal:offering", supplier_id=supplier.pk, offering_id=offering.pk)
     if not status.can_edit:
         messages.error(request, f"You cannot change an offering that is {status.label.lower()}.")
         return detail
-    draft = selectors.offering_draft(offering)
+    draft = selectors.latest_version(offering)
     form = OfferingForm(request.POST or None, request.FILES or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         try:

@@ -206,6 +206,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 
 WAGTAIL_SITE_NAME = "Plumbing"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Moderation emails go to the moderators' group, one per submission: with superusers
+# included, Wagtail emails each superuser twice (for the workflow and for its task).
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # Wagtail's database backend; on PostgreSQL, with queries shaped for a large catalogue. A
 # named text search configuration makes PostgreSQL's to_tsquery immutable, so a query is
 # parsed once per search rather than once per row, and stemming does not depend on the
