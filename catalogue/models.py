@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
-from .admin_forms import ClaimsInlinePanel, OfferingAdminForm
+from .admin_forms import ClaimsInlinePanel, ImagePreviewPanel, OfferingAdminForm
 from .markdown import render_markdown
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -478,7 +478,7 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         FieldPanel("hosting"),
         FieldPanel("gcloud_service_id"),
         FieldRowPanel([FieldPanel("open_source_licence"), FieldPanel("repository_url")]),
-        FieldPanel("logo", read_only=True),
+        ImagePreviewPanel("logo"),
         ClaimsInlinePanel("claims", heading="Conformance claims", label="Claim"),
     ]
 
