@@ -5,6 +5,7 @@ Views call these with validated data; each function is one thing a user does.
 """
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -27,11 +28,19 @@ MODERATION_WORKFLOWS = {
 MODERATION_WORKFLOW_NAME, MODERATION_TASK_NAME = MODERATION_WORKFLOWS["offering"]
 MODERATORS_GROUP_NAME = "Offering moderators"
 INVITATION_LIFETIME = timedelta(days=7)
+UPLOAD_FAILED = "The logo could not be saved. Try again, or save without a new logo"
+
+log = logging.getLogger(__name__)
 
 
 class PortalError(Exception):
     """A portal action that cannot happen in the offering's or organisation's state; the
     message is shown to the user."""
+
+
+class UploadFailed(PortalError):
+    """An uploaded file could not be stored (a full disk, an unreachable bucket), so
+    nothing was saved; the form can be shown again with the user's text."""
 
 
 def moderation_workflow_ensure(*, apps=global_apps, model: str = "offering"):
@@ -267,17 +276,33 @@ def _clear_changed_verifications(form) -> None:
 
 
 def _store_new_logo(offering: Offering) -> None:
-    """Write a newly uploaded (re-encoded) logo to storage now: a revision of a published
-    offering is saved without saving the row, which is what would otherwise store it."""
+    """Write a newly uploaded (re-encoded) logo to storage, before anything is saved in the
+    database: a revision of a published offering is saved without saving the row, which
+    is what would otherwise store it, and a failed write must leave no half-saved
+    offering. Names are content hashes, so a logo already stored is not written again.
+    Raises UploadFailed if the storage fails."""
     logo = offering.logo
-    if logo and not getattr(logo, "_committed", True):
-        logo.save(logo.name, logo.file, save=False)
+    if not logo or getattr(logo, "_committed", True):
+        return
+    name = logo.field.generate_filename(offering, logo.name)
+    try:
+        if logo.storage.exists(name):
+            logo.name = name
+            logo._committed = True
+        else:
+            logo.save(logo.name, logo.file, save=False)
+    except Exception as error:
+        # Each storage raises its own errors (OSError for a full disk, botocore's for S3);
+        # none may become a 500 that loses what the supplier typed.
+        log.warning("Could not store logo %s: %r", name, error)
+        raise UploadFailed(UPLOAD_FAILED) from error
 
 
 @transaction.atomic
 def offering_create(*, supplier: Supplier, form, user) -> Offering:
     """Save a new offering from the portal form as a draft, with its first revision."""
     offering = form.save(commit=False)
+    _store_new_logo(offering)
     offering.supplier = supplier
     offering.slug = _unique_slug(Offering, offering.name, fallback="offering")
     offering.live = False

@@ -8,14 +8,19 @@ app serves them here, in production as in development.
 Uploads are re-encoded by catalogue.images and stored under a hash of their content, so
 a name never changes meaning and can be cached for ever. Whatever else is under
 MEDIA_ROOT is sent only as a download, never as something a browser would render.
+
+AtomicFileSystemStorage, the local default, never leaves a partial file: a full disk or
+a failed write mid-file leaves nothing behind.
 """
 
+import contextlib
 import os
 import posixpath
+import tempfile
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
@@ -25,6 +30,46 @@ MAX_NAME_LENGTH = 500
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 # A file opened directly may load nothing and run nothing.
 MEDIA_CSP = "default-src 'none'; sandbox"
+
+
+class AtomicFileSystemStorage(FileSystemStorage):
+    """FileSystemStorage that writes each file to a hidden temporary file in the same
+    directory and links it into place only once it is complete and on disk. A failure
+    while writing (ENOSPC, EIO) removes the temporary file, so no empty or partial file
+    is ever left under the final name (Django's own storage leaves one). Linking fails
+    if the name exists, like Django's exclusive create, and then another name is used."""
+
+    def _save(self, name, content):
+        directory = os.path.dirname(self.path(name))
+        self._make_directory(directory)
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-")
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                for chunk in content.chunks():
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, self.file_permissions_mode or 0o644)
+            while True:
+                try:
+                    os.link(temporary, self.path(name))
+                    break
+                except FileExistsError:
+                    name = self.get_available_name(name)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        return str(name).replace("\\", "/")
+
+    def _make_directory(self, directory):
+        if self.directory_permissions_mode is None:
+            os.makedirs(directory, exist_ok=True)
+            return
+        old_umask = os.umask(0o777 & ~self.directory_permissions_mode)
+        try:
+            os.makedirs(directory, self.directory_permissions_mode, exist_ok=True)
+        finally:
+            os.umask(old_umask)
 
 
 def _storage_name(path: str) -> str | None:

@@ -1,6 +1,8 @@
 """The supplier portal at /supplier/. Every view that names an organisation looks it up
 through the signed-in user's memberships, so another organisation's ids answer 404."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from . import selectors
 from .forms import InvitationForm, OfferingForm, OrganisationForm
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
+log = logging.getLogger(__name__)
 
 
 def _crumbs(*items):
@@ -286,11 +289,16 @@ def offering_create(request, supplier_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
     form = OfferingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        offering = services.offering_create(supplier=supplier, form=form, user=request.user)
-        messages.success(
-            request, f"{offering.name} is saved as a draft. Submit it for review when it is ready."
-        )
-        return redirect("portal:offering", supplier_id=supplier.pk, offering_id=offering.pk)
+        try:
+            offering = services.offering_create(supplier=supplier, form=form, user=request.user)
+        except services.UploadFailed as problem:
+            form.add_error("logo", str(problem))
+        else:
+            messages.success(
+                request,
+                f"{offering.name} is saved as a draft. Submit it for review when it is ready.",
+            )
+            return redirect("portal:offering", supplier_id=supplier.pk, offering_id=offering.pk)
     return _offering_form_page(
         request, supplier=supplier, form=form, status=400 if request.method == "POST" else 200
     )
@@ -331,11 +339,16 @@ def offering_edit(request, supplier_id, offering_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.offering_update(offering=offering, form=form, user=request.user)
+        except services.UploadFailed as problem:
+            form.add_error("logo", str(problem))
         except services.PortalError as problem:
             messages.error(request, str(problem))
             return detail
-        messages.success(request, "Your changes are saved. Submit them for review to publish them.")
-        return detail
+        else:
+            messages.success(
+                request, "Your changes are saved. Submit them for review to publish them."
+            )
+            return detail
     return _offering_form_page(
         request,
         supplier=supplier,
@@ -419,5 +432,11 @@ def markdown_image_upload(request):
         image = image_reencode(upload, max_bytes=settings.MARKDOWNX_UPLOAD_MAX_SIZE, max_side=1600)
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    name = default_storage.save(f"markdownx/{image.name}", image)
+    try:
+        name = default_storage.save(f"markdownx/{image.name}", image)
+    except Exception:
+        # As for logos (services._store_new_logo): any storage's failure is the user's
+        # "try again", not a 500.
+        log.warning("Could not store a markdown image", exc_info=True)
+        return JsonResponse({"image": ["The image could not be saved. Try again"]}, status=400)
     return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})

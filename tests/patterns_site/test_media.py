@@ -38,7 +38,7 @@ def local_media(tmp_path):
     root.mkdir()
     storages = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": {"BACKEND": "patterns_site.media.AtomicFileSystemStorage"},
     }
     with override_settings(STORAGES=storages, MEDIA_ROOT=root, DEBUG=False):
         yield root
@@ -245,7 +245,7 @@ def test_without_a_bucket_uploads_stay_on_local_disk(reloaded_settings):
     """The default storage only switches when a bucket is set."""
     production = reloaded_settings(AWS_STORAGE_BUCKET_NAME="", AWS_S3_CUSTOM_DOMAIN="x.example")
     assert production.STORAGES["default"]["BACKEND"] == (
-        "django.core.files.storage.FileSystemStorage"
+        "patterns_site.media.AtomicFileSystemStorage"
     )
     assert production.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == ["'self'", "data:"]
 
