@@ -101,20 +101,23 @@ def listed_offering(supplier, *, name, slug):
     offering.components.set([component])
     offering.save()
     ConformanceClaimFactory(offering=offering, standard=StandardFactory())
+    RecipePageFactory(components=[component])
     return offering
 
 
-def surface_text(client, template, *, supplier_slug, offering, word, recipe):
+def surface_text(client, template, offering, word):
+    """The text of one public surface for the offering and its supplier, without what the
+    page echoes of its own address."""
     component = offering.components.get()
     url = template.format(
-        supplier=supplier_slug,
+        supplier=offering.supplier.slug,
         offering=offering.slug,
         component=component.slug,
         standard=offering.claims.get().standard.slug,
         word=word,
     )
     if url == "/basket/":
-        client.post(reverse("basket:add"), {"recipe": recipe.pk})
+        client.post(reverse("basket:add"), {"recipe": component.recipes.get().pk})
     response = client.get(url)
     assert response.status_code in (200, 404), (url, response.status_code)
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -143,29 +146,14 @@ def test_a_new_organisation_is_on_no_public_surface_until_approved(
     member = UserFactory()
     supplier = register(client, member)
     offering = listed_offering(supplier, name="Quokka Notify", slug="quokka-notify")
-    recipe = RecipePageFactory(components=list(offering.components.all()))
     client.logout()
 
-    url, before = surface_text(
-        client,
-        template,
-        supplier_slug=supplier.slug,
-        offering=offering,
-        word="quokka",
-        recipe=recipe,
-    )
+    url, before = surface_text(client, template, offering, "quokka")
     for marker in NEW_MARKERS:
         assert marker not in before, (url, marker)
 
     approve(supplier, editor)
-    url, after = surface_text(
-        client,
-        template,
-        supplier_slug=supplier.slug,
-        offering=offering,
-        word="quokka",
-        recipe=recipe,
-    )
+    url, after = surface_text(client, template, offering, "quokka")
     assert any(marker in after for marker in NEW_MARKERS), url
 
 
@@ -178,7 +166,6 @@ def test_a_change_shows_nowhere_until_approved(
     supplier = SupplierFactory(name=APPROVED_NAME, slug="heron-digital")
     member = SupplierMembershipFactory(supplier=supplier).user
     offering = listed_offering(supplier, name="Heron Cases", slug="heron-cases")
-    recipe = RecipePageFactory(components=list(offering.components.all()))
     client.force_login(member)
     edit = client.get(reverse("portal:organisation_edit", kwargs={"supplier_id": supplier.pk}))
     data = form_values(edit.content.decode()) | PENDING
@@ -188,28 +175,14 @@ def test_a_change_shows_nowhere_until_approved(
     assert response.status_code == 302, response.content.decode()[:3000]
     client.logout()
 
-    url, before = surface_text(
-        client,
-        template,
-        supplier_slug=supplier.slug,
-        offering=offering,
-        word="digital",
-        recipe=recipe,
-    )
+    url, before = surface_text(client, template, offering, "digital")
     for marker in PENDING_MARKERS:
         assert marker not in before, (url, marker)
     if names_supplier:
         assert APPROVED_NAME in before, url
 
     approve(supplier, editor)
-    url, after = surface_text(
-        client,
-        template,
-        supplier_slug=supplier.slug,
-        offering=offering,
-        word="digital",
-        recipe=recipe,
-    )
+    url, after = surface_text(client, template, offering, "digital")
     if names_supplier:
         assert "Pelican Digital" in after, url
         assert APPROVED_NAME not in after, url

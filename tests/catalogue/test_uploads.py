@@ -22,7 +22,7 @@ from wagtail.models import Revision
 from catalogue.models import Offering
 from patterns_site.media import AtomicFileSystemStorage
 from tests.catalogue.test_portal import edit_data, offering_data, portal_url
-from tests.factories import ComponentFactory, OfferingFactory, SupplierMembershipFactory
+from tests.factories import ComponentFactory, OfferingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,17 +76,6 @@ class DiskFullHalfwayStorage(AtomicFileSystemStorage):
 def media_with(backend: str, root: Path):
     storages = {**settings.STORAGES, "default": {"BACKEND": backend}}
     return override_settings(STORAGES=storages, MEDIA_ROOT=root)
-
-
-@pytest.fixture
-def member(db):
-    return SupplierMembershipFactory()
-
-
-@pytest.fixture
-def supplier_client(client, member):
-    client.force_login(member.user)
-    return client
 
 
 STORAGES_THAT_FAIL = [
