@@ -405,3 +405,17 @@ def test_existing_and_demo_suppliers_are_public(client):
     supplier = SupplierFactory()
     assert supplier.live
     assert client.get(supplier.get_absolute_url()).status_code == 200
+
+
+@override_settings(WAGTAILADMIN_BASE_URL="https://plumbing.example.gov.uk")
+def test_the_supplier_is_emailed_a_portal_link_not_an_admin_one(client, workflow, editor):
+    """When an editor asks for changes, the supplier's email carries the comment and a
+    link to the portal on the configured site, never a link into the admin."""
+    register(client, UserFactory(email="supplier@example.com"))
+    supplier = Supplier.objects.get()
+    mail.outbox.clear()
+    approve(supplier, editor, action="reject", comment="Add your Companies House number")
+    [email] = [m for m in mail.outbox if m.to == ["supplier@example.com"]]
+    assert "Add your Companies House number" in email.body
+    links = re.findall(r"https?://\S+", email.body)
+    assert links == ["https://plumbing.example.gov.uk/supplier/"]
