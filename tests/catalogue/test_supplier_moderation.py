@@ -232,6 +232,7 @@ def test_an_offering_of_an_unapproved_organisation_is_not_public_even_if_approve
         reverse("portal:offering", kwargs={"supplier_id": supplier.pk, "offering_id": offering.pk})
     ).content.decode()
     assert offering.get_absolute_url() not in page
+    assert "not public until they approve your organisation too" in page
 
 
 def test_private_details_change_at_once_without_review(client, workflow):
@@ -419,3 +420,17 @@ def test_the_supplier_is_emailed_a_portal_link_not_an_admin_one(client, workflow
     assert "Add your Companies House number" in email.body
     links = re.findall(r"https?://\S+", email.body)
     assert links == ["https://plumbing.example.gov.uk/supplier/"]
+
+
+def test_unpublishing_an_organisation_takes_its_offerings_off_the_site(client):
+    """An editor's Unpublish on an organisation removes it and its offerings from the
+    public site until it is published again."""
+    supplier = SupplierFactory()
+    offering = listed_offering(supplier, name="Heron Cases", slug="heron-cases")
+    supplier.save_revision().publish()
+    supplier.unpublish()
+    assert client.get(supplier.get_absolute_url()).status_code == 404
+    assert client.get(offering.get_absolute_url()).status_code == 404
+    assert "Heron Cases" not in client.get("/offerings/").content.decode()
+    Supplier.objects.get(pk=supplier.pk).get_latest_revision().publish()
+    assert client.get(offering.get_absolute_url()).status_code == 200
