@@ -25,7 +25,6 @@ MODERATION_WORKFLOWS = {
     "offering": ("Supplier offering moderation", "Moderate supplier offering"),
     "supplier": ("Supplier organisation moderation", "Moderate supplier organisation"),
 }
-MODERATION_WORKFLOW_NAME, MODERATION_TASK_NAME = MODERATION_WORKFLOWS["offering"]
 MODERATORS_GROUP_NAME = "Offering moderators"
 INVITATION_LIFETIME = timedelta(days=7)
 UPLOAD_FAILED = "The logo could not be saved. Try again, or save without a new logo"
