@@ -356,6 +356,14 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         Supplier.objects.filter(pk=self.pk).update(**private)
         return revision
 
+    def publish(self, revision, *args, **kwargs):
+        result = super().publish(revision, *args, **kwargs)
+        # Offerings are found by their supplier's name: index them under the approved one
+        # (read afresh: self.offerings would hand each offering this stale instance).
+        for offering in Offering.objects.filter(supplier_id=self.pk).select_related("supplier"):
+            index.insert_or_update_object(offering)
+        return result
+
     def with_content_json(self, content):
         obj = super().with_content_json(content)
         for name in self.PRIVATE_FIELDS:

@@ -434,3 +434,19 @@ def test_unpublishing_an_organisation_takes_its_offerings_off_the_site(client):
     assert "Heron Cases" not in client.get("/offerings/").content.decode()
     Supplier.objects.get(pk=supplier.pk).get_latest_revision().publish()
     assert client.get(offering.get_absolute_url()).status_code == 200
+
+
+def test_after_a_rename_is_approved_offerings_are_found_by_the_new_name(client, workflow, editor):
+    """Search finds an organisation's offerings by its approved name: the pending name
+    finds nothing, and once approved it does."""
+    supplier = SupplierFactory(name="Heron Works")
+    member = SupplierMembershipFactory(supplier=supplier).user
+    offering = listed_offering(supplier, name="Cases Plus", slug="cases-plus")
+    client.force_login(member)
+    url = reverse("portal:organisation_edit", kwargs={"supplier_id": supplier.pk})
+    client.post(url, form_values(client.get(url).content.decode()) | {"name": "Pelican Works"})
+    client.logout()
+    search = "/search/?q=pelican&type=offerings"
+    assert offering.get_absolute_url() not in client.get(search).content.decode()
+    approve(supplier, editor)
+    assert offering.get_absolute_url() in client.get(search).content.decode()
