@@ -8,7 +8,7 @@ editor and nobody can type one in. Suppliers never see this form (the portal has
 from django import forms
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.panels.base import get_form_for_model
 
 
@@ -46,6 +46,17 @@ class ClaimsInlinePanel(InlinePanel):
             defer_required_on_fields=deferred or [],
         )
         return options
+
+
+class ImagePreviewPanel(FieldPanel):
+    """An uploaded image shown as the image itself (not its file name), read-only: editors
+    moderating an offering see the logo the supplier uploaded."""
+
+    read_only_output_template_name = "catalogue/admin/image_preview.html"
+
+    def __init__(self, field_name, *args, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(field_name, *args, **kwargs)
 
 
 class OfferingAdminForm(WagtailAdminModelForm):

@@ -193,7 +193,9 @@ class OfferingFilterForm(ListFilterForm):
         label="Conforms to",
     )
     verified_only = forms.BooleanField(
-        required=False, label="Only conformance verified by an editor"
+        required=False,
+        label="Only conformance verified by an editor",
+        help_text="To the standard chosen above, or to any standard.",
     )
     hosting = forms.ChoiceField(
         choices=[("", "Any hosting"), *Offering.Hosting.choices], required=False
@@ -224,15 +226,17 @@ class OfferingFilterForm(ListFilterForm):
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
             self.add_error("price_max", "Price up to must be the same as or more than price from")
-        if data.get("verified_only") and not data.get("standard"):
-            self.add_error("standard", "Choose a standard to see verified conformance")
         return data
 
     def apply(self, queryset, data):
         if data.get("component"):
             queryset = queryset.filter(components=data["component"])
-        if data.get("standard"):
-            claims = ConformanceClaim.objects.filter(standard=data["standard"])
+        if data.get("standard") or data.get("verified_only"):
+            # "Verified only" stands alone too (verified for any standard), so removing the
+            # standard's filter tag leaves a list, never an error.
+            claims = ConformanceClaim.objects.all()
+            if data.get("standard"):
+                claims = claims.filter(standard=data["standard"])
             if data.get("verified_only"):
                 claims = claims.filter(verified_at__isnull=False)
             queryset = queryset.filter(pk__in=claims.values("offering_id"))

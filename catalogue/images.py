@@ -5,7 +5,7 @@ only PNG and JPEG within size limits pass, and what we store is a fresh PNG or J
 Pillow wrote from the pixels alone (no metadata, scripts or trailing payloads survive).
 """
 
-import uuid
+import hashlib
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -18,7 +18,8 @@ MAX_SOURCE_PIXELS = 4000 * 4000
 
 def image_reencode(upload, *, max_bytes: int, max_side: int, min_side: int = 16) -> ContentFile:
     """A re-encoded copy of an uploaded PNG or JPEG, no larger than max_side pixels on
-    either side, with a random file name. Raises ValidationError with a message for the
+    either side, named by a hash of its content (so a stored name never stands for other
+    content, and can be cached for ever). Raises ValidationError with a message for the
     user if the file is too big, too small or not a PNG or JPEG image."""
     megabytes = max_bytes // (1024 * 1024)
     if upload.size > max_bytes:
@@ -49,4 +50,5 @@ def image_reencode(upload, *, max_bytes: int, max_side: int, min_side: int = 16)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError("The selected file must be a PNG or JPG") from None
     extension = ALLOWED_FORMATS[source_format]
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+    data = out.getvalue()
+    return ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:32]}.{extension}")

@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
-from .admin_forms import ClaimsInlinePanel, OfferingAdminForm
+from .admin_forms import ClaimsInlinePanel, ImagePreviewPanel, OfferingAdminForm
 from .markdown import render_markdown
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -281,9 +281,25 @@ class Component(index.Indexed, ClusterableModel):
         return reverse("catalogue:component_detail", kwargs={"slug": self.slug})
 
 
-class Supplier(index.Indexed, models.Model):
+class SupplierQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations anyone may see: approved by an editor at least once. Their rows
+        hold the approved version; a change waiting for review is only in a revision."""
+        return self.filter(live=True)
+
+
+class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     """An organisation that lists offerings. Sample suppliers are fictional and
-    labelled as such on every page that shows them."""
+    labelled as such on every page that shows them.
+
+    Its public details are moderated like offerings: a new organisation, or a change to
+    what the public sees, waits in the "Supplier organisation moderation" workflow, and
+    the row keeps the approved version until an editor approves. Private details
+    (PRIVATE_FIELDS, and the members) apply at once."""
+
+    # Never shown publicly, so a change needs no review: saved on the row with every
+    # revision, and kept when an older revision is published.
+    PRIVATE_FIELDS = ("contact_email",)
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -305,11 +321,14 @@ class Supplier(index.Indexed, models.Model):
         help_text="A fictional supplier for demonstration; the site labels it.",
     )
 
+    objects = SupplierQuerySet.as_manager()
+
     search_fields = [
         index.SearchField("name", boost=3),
         index.SearchField("description"),
         index.AutocompleteField("name"),
         index.FilterField("is_sme"),
+        index.FilterField("live"),
     ]
 
     panels = [
@@ -331,6 +350,26 @@ class Supplier(index.Indexed, models.Model):
     def get_absolute_url(self):
         return reverse("catalogue:supplier_detail", kwargs={"slug": self.slug})
 
+    def save_revision(self, *args, **kwargs):
+        revision = super().save_revision(*args, **kwargs)
+        private = {name: getattr(self, name) for name in self.PRIVATE_FIELDS}
+        Supplier.objects.filter(pk=self.pk).update(**private)
+        return revision
+
+    def publish(self, revision, *args, **kwargs):
+        result = super().publish(revision, *args, **kwargs)
+        # Offerings are found by their supplier's name: index them under the approved one
+        # (read afresh: self.offerings would hand each offering this stale instance).
+        for offering in Offering.objects.filter(supplier_id=self.pk).select_related("supplier"):
+            index.insert_or_update_object(offering)
+        return result
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.PRIVATE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
     @property
     def companies_house_url(self):
         if not self.companies_house_number or self.is_sample:
@@ -341,10 +380,23 @@ class Supplier(index.Indexed, models.Model):
         )
 
 
+def public_offering_q(prefix: str = "") -> models.Q:
+    """The one rule for which offerings anyone may see: published, not withdrawn, from an
+    organisation an editor has approved. `prefix` reaches it through a relation
+    ("offering__" from a claim or a component link)."""
+    return models.Q(
+        **{
+            f"{prefix}live": True,
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}supplier__live": True,
+        }
+    )
+
+
 class OfferingQuerySet(models.QuerySet):
     def public(self):
-        """Offerings anyone may see: published and not withdrawn."""
-        return self.filter(live=True, withdrawn_at__isnull=True)
+        """Offerings anyone may see (public_offering_q)."""
+        return self.filter(public_offering_q())
 
 
 class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
@@ -407,7 +459,7 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         index.SearchField("description"),
         index.SearchField("gcloud_service_id"),
         index.AutocompleteField("name"),
-        index.RelatedFields("supplier", [index.SearchField("name")]),
+        index.RelatedFields("supplier", [index.SearchField("name"), index.FilterField("live")]),
         index.RelatedFields("components", [index.SearchField("name")]),
         index.FilterField("live"),
         index.FilterField("withdrawn_at"),
@@ -434,7 +486,7 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         FieldPanel("hosting"),
         FieldPanel("gcloud_service_id"),
         FieldRowPanel([FieldPanel("open_source_licence"), FieldPanel("repository_url")]),
-        FieldPanel("logo", read_only=True),
+        ImagePreviewPanel("logo"),
         ClaimsInlinePanel("claims", heading="Conformance claims", label="Claim"),
     ]
 
@@ -482,6 +534,11 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
     @property
     def is_withdrawn(self):
         return self.withdrawn_at is not None
+
+    @property
+    def is_public(self):
+        """The in-memory twin of public_offering_q (reads the supplier)."""
+        return self.live and self.withdrawn_at is None and self.supplier.live
 
     @property
     def status_label(self):

@@ -16,7 +16,15 @@ from django.db.models.functions import Coalesce
 
 from patterns_site.page_cache import until_content_changes
 
-from .models import Component, ConformanceClaim, Council, Offering, Standard, Supplier
+from .models import (
+    Component,
+    ConformanceClaim,
+    Council,
+    Offering,
+    Standard,
+    Supplier,
+    public_offering_q,
+)
 
 
 def public_offerings() -> QuerySet[Offering]:
@@ -36,9 +44,7 @@ def public_offerings() -> QuerySet[Offering]:
 
 def _published_links():
     """Offering-component links of published offerings."""
-    return Offering.components.through.objects.filter(
-        offering__live=True, offering__withdrawn_at__isnull=True
-    )
+    return Offering.components.through.objects.filter(public_offering_q("offering__"))
 
 
 def _grouped_counts(queryset, field: str) -> dict[int, int]:
@@ -141,9 +147,7 @@ def standard_list() -> QuerySet[Standard]:
 def with_standard_counts(standards) -> list:
     """Each standard with component_count (components that should meet it) and
     offering_count (published offerings claiming it): 100,000 claims at scale."""
-    claims = ConformanceClaim.objects.filter(
-        offering__live=True, offering__withdrawn_at__isnull=True
-    )
+    claims = ConformanceClaim.objects.filter(public_offering_q("offering__"))
     return _with_counts(
         standards,
         field="standard_id",
@@ -160,7 +164,7 @@ def standard_recipes(standard: Standard) -> tuple[list, int]:
 
 
 def published_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
-    return standard.claims.filter(offering__live=True, offering__withdrawn_at__isnull=True)
+    return standard.claims.filter(public_offering_q("offering__"))
 
 
 def standard_claim_counts(standard: Standard) -> dict[str, int]:
@@ -182,8 +186,11 @@ def standard_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
 
 
 def supplier_list() -> QuerySet[Supplier]:
-    published = Offering.objects.public().filter(supplier_id=OuterRef("pk"))
-    return Supplier.objects.annotate(offering_count=count_of(published)).order_by("name")
+    """Approved organisations, each with how many public offerings it lists."""
+    published = Offering.objects.filter(
+        live=True, withdrawn_at__isnull=True, supplier_id=OuterRef("pk")
+    )
+    return Supplier.objects.public().annotate(offering_count=count_of(published)).order_by("name")
 
 
 def supplier_offerings(supplier: Supplier) -> QuerySet[Offering]:

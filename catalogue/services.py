@@ -5,6 +5,7 @@ Views call these with validated data; each function is one thing a user does.
 """
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -19,10 +20,16 @@ from wagtail.models import WorkflowState
 
 from .models import Offering, Supplier, SupplierInvitation, SupplierMembership
 
-MODERATION_WORKFLOW_NAME = "Supplier offering moderation"
-MODERATION_TASK_NAME = "Moderate supplier offering"
+# Each moderated model's workflow and its one task, approved by the same editors' group.
+MODERATION_WORKFLOWS = {
+    "offering": ("Supplier offering moderation", "Moderate supplier offering"),
+    "supplier": ("Supplier organisation moderation", "Moderate supplier organisation"),
+}
 MODERATORS_GROUP_NAME = "Offering moderators"
 INVITATION_LIFETIME = timedelta(days=7)
+UPLOAD_FAILED = "The logo could not be saved. Try again, or save without a new logo"
+
+log = logging.getLogger(__name__)
 
 
 class PortalError(Exception):
@@ -30,10 +37,16 @@ class PortalError(Exception):
     message is shown to the user."""
 
 
-def moderation_workflow_ensure(*, apps=global_apps):
-    """Create the "Offering moderators" group, the "Supplier offering moderation"
-    workflow with one group-approval task for it, and assign the workflow to offerings.
-    Safe to run again. Takes a migration's `apps` so the data migration can call it."""
+class UploadFailed(PortalError):
+    """An uploaded file could not be stored (a full disk, an unreachable bucket), so
+    nothing was saved; the form can be shown again with the user's text."""
+
+
+def moderation_workflow_ensure(*, apps=global_apps, model: str = "offering"):
+    """Create the "Offering moderators" group and, for offerings and for supplier
+    organisations, a moderation workflow with one group-approval task for that group,
+    assigned to the model. Safe to run again. Returns the workflow of `model`. Takes a
+    migration's `apps` so data migrations can call it."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -42,41 +55,46 @@ def moderation_workflow_ensure(*, apps=global_apps):
     WorkflowContentType = apps.get_model("wagtailcore", "WorkflowContentType")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
 
-    offering_type, _ = ContentType.objects.get_or_create(app_label="catalogue", model="offering")
     admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
     task_type, _ = ContentType.objects.get_or_create(
         app_label="wagtailcore", model="groupapprovaltask"
     )
-
     group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP_NAME)
-    wanted = [
-        (admin_type, "access_admin", "Can access Wagtail admin"),
-        (offering_type, "view_offering", "Can view offering"),
-        (offering_type, "change_offering", "Can change offering"),
-        (offering_type, "publish_offering", "Can publish offering"),
-    ]
-    for content_type, codename, name in wanted:
-        permission, _ = Permission.objects.get_or_create(
-            content_type=content_type, codename=codename, defaults={"name": name}
-        )
-        group.permissions.add(permission)
-
-    task = GroupApprovalTask.objects.filter(name=MODERATION_TASK_NAME).first()
-    if task is None:
-        task = GroupApprovalTask.objects.create(
-            name=MODERATION_TASK_NAME, content_type=task_type, active=True
-        )
-    task.groups.add(group)
-
-    workflow, created = Workflow.objects.get_or_create(
-        name=MODERATION_WORKFLOW_NAME, defaults={"active": True}
+    permission, _ = Permission.objects.get_or_create(
+        content_type=admin_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
     )
-    if created:
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowContentType.objects.get_or_create(
-        content_type=offering_type, defaults={"workflow": workflow}
-    )
-    return workflow
+    group.permissions.add(permission)
+
+    workflows = {}
+    for model_name, (workflow_name, task_name) in MODERATION_WORKFLOWS.items():
+        model_type, _ = ContentType.objects.get_or_create(app_label="catalogue", model=model_name)
+        for action in ("view", "change", "publish"):
+            permission, _ = Permission.objects.get_or_create(
+                content_type=model_type,
+                codename=f"{action}_{model_name}",
+                defaults={"name": f"Can {action} {model_name}"},
+            )
+            group.permissions.add(permission)
+
+        task = GroupApprovalTask.objects.filter(name=task_name).first()
+        if task is None:
+            task = GroupApprovalTask.objects.create(
+                name=task_name, content_type=task_type, active=True
+            )
+        task.groups.add(group)
+
+        workflow, created = Workflow.objects.get_or_create(
+            name=workflow_name, defaults={"active": True}
+        )
+        if created:
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowContentType.objects.get_or_create(
+            content_type=model_type, defaults={"workflow": workflow}
+        )
+        workflows[model_name] = workflow
+    return workflows[model]
 
 
 def _unique_slug(model, name: str, *, fallback: str) -> str:
@@ -88,24 +106,85 @@ def _unique_slug(model, name: str, *, fallback: str) -> str:
     return slug
 
 
+def _moderation_submit(obj, *, user) -> WorkflowState:
+    """Send the latest revision to editors: start the model's moderation workflow, or
+    resume it after changes were requested."""
+    state = obj.current_workflow_state
+    if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
+        raise PortalError("This is already waiting for review.")
+    if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user=user)
+        return state
+    workflow = obj.get_workflow() or moderation_workflow_ensure(model=obj._meta.model_name)
+    return workflow.start(obj, user)
+
+
 @transaction.atomic
 def supplier_create(*, user, **fields) -> Supplier:
-    """Register an organisation with the signed-in user as its first member."""
-    supplier = Supplier(**fields)
+    """Register an organisation with the signed-in user as its first member, and send it
+    to editors: nothing about it is public until one approves it."""
+    supplier = Supplier(**fields, live=False)
     supplier.slug = _unique_slug(Supplier, supplier.name, fallback="supplier")
     supplier.full_clean()
     supplier.save()
     SupplierMembership.objects.create(user=user, supplier=supplier)
+    supplier.save_revision(user=user)
+    _moderation_submit(supplier, user=user)
     return supplier
 
 
-def supplier_update(*, supplier: Supplier, **fields) -> Supplier:
-    """Change an organisation's details (its slug, and so its public URL, stays)."""
+def supplier_public_changes(*, supplier: Supplier, fields: dict) -> list[str]:
+    """The names of the public (moderated) details that `fields` would change, compared
+    with the organisation's latest version."""
+    current = supplier.get_latest_revision_as_object() if supplier.latest_revision_id else supplier
+    return [
+        name
+        for name, value in fields.items()
+        if name not in Supplier.PRIVATE_FIELDS and getattr(current, name) != value
+    ]
+
+
+@transaction.atomic
+def supplier_update(*, supplier: Supplier, user, **fields) -> list[str]:
+    """Change an organisation's details (its slug, and so its public URL, stays), and
+    return the names of the public details sent for review.
+
+    Private details apply at once. A change to the public details is saved as a revision
+    and sent for review; until an editor approves it, the row (what the public sees)
+    keeps the approved version. Public details cannot change while a review is running,
+    so the editor always approves what they saw."""
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    public_changes = supplier_public_changes(supplier=supplier, fields=fields)
+    if public_changes and supplier.workflow_in_progress:
+        raise PortalError(
+            "Your organisation's public details are being reviewed, so they cannot be "
+            "changed until an editor has finished."
+        )
+    draft = supplier.get_latest_revision_as_object() if supplier.latest_revision_id else supplier
     for name, value in fields.items():
-        setattr(supplier, name, value)
-    supplier.full_clean()
-    supplier.save()
-    return supplier
+        setattr(draft, name, value)
+    draft.full_clean()
+    if not public_changes:
+        Supplier.objects.filter(pk=supplier.pk).update(
+            **{name: getattr(draft, name) for name in Supplier.PRIVATE_FIELDS}
+        )
+        return []
+    if not supplier.live:
+        # Nothing public reads a never-approved organisation's row: keep it in step.
+        draft.save()
+    draft.save_revision(user=user)
+    _moderation_submit(draft, user=user)
+    return public_changes
+
+
+def supplier_submit(*, supplier: Supplier, user) -> WorkflowState:
+    """Send the organisation's latest version to editors again (after they asked for
+    changes, or if it was never sent)."""
+    if supplier.live and not supplier.has_unpublished_changes:
+        raise PortalError("There are no changes to submit: the approved version is current.")
+    if not supplier.latest_revision_id:
+        supplier.save_revision(user=user)
+    return _moderation_submit(supplier, user=user)
 
 
 @transaction.atomic
@@ -196,17 +275,33 @@ def _clear_changed_verifications(form) -> None:
 
 
 def _store_new_logo(offering: Offering) -> None:
-    """Write a newly uploaded (re-encoded) logo to storage now: a revision of a published
-    offering is saved without saving the row, which is what would otherwise store it."""
+    """Write a newly uploaded (re-encoded) logo to storage, before anything is saved in the
+    database: a revision of a published offering is saved without saving the row, which
+    is what would otherwise store it, and a failed write must leave no half-saved
+    offering. Names are content hashes, so a logo already stored is not written again.
+    Raises UploadFailed if the storage fails."""
     logo = offering.logo
-    if logo and not getattr(logo, "_committed", True):
-        logo.save(logo.name, logo.file, save=False)
+    if not logo or getattr(logo, "_committed", True):
+        return
+    name = logo.field.generate_filename(offering, logo.name)
+    try:
+        if logo.storage.exists(name):
+            logo.name = name
+            logo._committed = True
+        else:
+            logo.save(logo.name, logo.file, save=False)
+    except Exception as error:
+        # Each storage raises its own errors (OSError for a full disk, botocore's for S3);
+        # none may become a 500 that loses what the supplier typed.
+        log.warning("Could not store logo %s: %r", name, error)
+        raise UploadFailed(UPLOAD_FAILED) from error
 
 
 @transaction.atomic
 def offering_create(*, supplier: Supplier, form, user) -> Offering:
     """Save a new offering from the portal form as a draft, with its first revision."""
     offering = form.save(commit=False)
+    _store_new_logo(offering)
     offering.supplier = supplier
     offering.slug = _unique_slug(Offering, offering.name, fallback="offering")
     offering.live = False
@@ -239,16 +334,11 @@ def offering_submit(*, offering: Offering, user) -> WorkflowState:
     after changes were requested."""
     if offering.is_withdrawn:
         raise PortalError("This offering has been withdrawn, so it cannot be submitted.")
-    state = offering.current_workflow_state
-    if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
+    if offering.workflow_in_progress:
         raise PortalError("This offering is already waiting for review.")
     if offering.live and not offering.has_unpublished_changes:
         raise PortalError("There are no changes to submit: the published version is current.")
-    if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        state.resume(user=user)
-        return state
-    workflow = offering.get_workflow() or moderation_workflow_ensure()
-    return workflow.start(offering, user)
+    return _moderation_submit(offering, user=user)
 
 
 @transaction.atomic

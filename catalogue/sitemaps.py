@@ -32,7 +32,10 @@ class StandardSitemap(SlugSitemap):
 
 
 class SupplierSitemap(SlugSitemap):
-    model = Supplier
+    """Approved organisations only: one waiting for review has no public page."""
+
+    def items(self):
+        return Supplier.objects.public().order_by("slug").only("slug")
 
 
 class OfferingSitemap(Sitemap):

@@ -159,7 +159,7 @@ def supplier_list(request):
 
 @require_safe
 def supplier_detail(request, slug):
-    supplier = get_object_or_404(Supplier, slug=slug)
+    supplier = get_object_or_404(Supplier.objects.public(), slug=slug)
     return render(
         request,
         "catalogue/supplier_detail.html",

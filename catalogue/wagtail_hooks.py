@@ -30,8 +30,9 @@ class SupplierViewSet(SnippetViewSet):
         "name",
         BooleanColumn("is_sme", label="SME"),
         BooleanColumn("is_sample", label="Sample"),
+        "live",
     ]
-    list_filter = ["is_sme", "is_sample"]
+    list_filter = ["live", "is_sme", "is_sample"]
 
 
 class OfferingViewSet(SnippetViewSet):

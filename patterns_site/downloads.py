@@ -398,7 +398,7 @@ DATASETS = [
         "suppliers",
         "Suppliers",
         "Organisations that list offerings. Contact details are never published.",
-        lambda: Supplier.objects.order_by("name"),
+        lambda: Supplier.objects.public().order_by("name"),
         [
             Column("slug", "Identifier.", lambda o: o.slug),
             Column("name", "Name.", lambda o: o.name),

@@ -54,7 +54,7 @@ SEARCH_QUERYSETS = {
     "components": lambda: Component.objects.all(),
     "standards": lambda: Standard.objects.all(),
     "offerings": lambda: Offering.objects.public().select_related("supplier"),
-    "suppliers": lambda: Supplier.objects.all(),
+    "suppliers": lambda: Supplier.objects.public(),
     "councils": lambda: Council.objects.select_related("council_type"),
 }
 

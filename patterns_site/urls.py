@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.urls import include, path
@@ -14,7 +13,7 @@ from catalogue.sitemaps import SECTION_SIZE
 from catalogue.sitemaps import SITEMAPS as CATALOGUE_SITEMAPS
 from recipes.feeds import RecipeFeed
 
-from . import api_urls, views
+from . import api_urls, media, views
 from .accounts.urls import old_urlpatterns as old_account_urls
 from .accounts.views import MovedView
 
@@ -38,6 +37,8 @@ urlpatterns = [
     path("admin/login/", MovedView.as_view(pattern_name="account_login", permanent=False)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Uploaded files on local disk, in every environment (see patterns_site/media.py).
+    path("media/<path:path>", media.media_file, name="media"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
@@ -65,11 +66,6 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("recipes.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
 

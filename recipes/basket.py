@@ -14,7 +14,14 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from catalogue.models import Component, ConformanceClaim, Council, Offering, Standard
+from catalogue.models import (
+    Component,
+    ConformanceClaim,
+    Council,
+    Offering,
+    Standard,
+    public_offering_q,
+)
 
 from .costing import (
     DEFAULT_POPULATION,
@@ -121,11 +128,6 @@ def basket_set_council(*, session, council: Council | None) -> None:
 # --- reading the basket -----------------------------------------------------------------
 
 
-def _is_public(offering: Offering) -> bool:
-    """The in-memory twin of Offering.objects.public()."""
-    return offering.live and offering.withdrawn_at is None
-
-
 @dataclass
 class Conformance:
     standard: Standard
@@ -195,11 +197,11 @@ class Line:
 
     @property
     def matching_options(self) -> list[Option]:
-        return [o for o in self.options if o.meets_required and _is_public(o.offering)]
+        return [o for o in self.options if o.meets_required and o.offering.is_public]
 
     @property
     def other_options(self) -> list[Option]:
-        return [o for o in self.options if not o.meets_required and _is_public(o.offering)]
+        return [o for o in self.options if not o.meets_required and o.offering.is_public]
 
     @property
     def setup_fee(self) -> Decimal | None:
@@ -273,7 +275,7 @@ def council_population(council: Council | None) -> int:
 def offerings_for(component_ids, *, include_ids=()) -> list[Offering]:
     """Published offerings for the components, plus any offerings asked for by id even if
     withdrawn since (so a stale choice can be flagged), with supplier and claims."""
-    wanted = Q(live=True, withdrawn_at__isnull=True, components__in=component_ids)
+    wanted = public_offering_q() & Q(components__in=component_ids)
     if include_ids:
         wanted |= Q(pk__in=include_ids)
     return list(
@@ -354,7 +356,7 @@ def basket_read(*, session) -> Basket:
             volume_label=label,
         )
         for offering in by_component.get(component.pk, []):
-            if not _is_public(offering):
+            if not offering.is_public:
                 continue
             line.options.append(
                 Option(
@@ -376,7 +378,7 @@ def basket_read(*, session) -> Basket:
                 line.offering = None
             else:
                 line.offering = offering
-                line.unavailable = not _is_public(offering)
+                line.unavailable = not offering.is_public
             if not line.unavailable:
                 line.estimate = _estimate(offering, population, volume, label)
         lines.append(line)
@@ -508,13 +510,15 @@ def saved_basket_changes(snapshot: dict) -> list[dict]:
     saved = {
         line["offering"]["id"]: line for line in snapshot.get("lines", []) if line.get("offering")
     }
-    current = {o.pk: o for o in Offering.objects.filter(pk__in=list(saved))}
+    current = {
+        o.pk: o for o in Offering.objects.filter(pk__in=list(saved)).select_related("supplier")
+    }
     changes = []
     for offering_id, line in saved.items():
         then = line["offering"]
         now = current.get(offering_id)
         component = line["component"]["name"]
-        if now is None or not _is_public(now):
+        if now is None or not now.is_public:
             changes.append(
                 {
                     "component": component,

@@ -114,6 +114,7 @@ class SupplierFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"supplier-{n}")
     website = factory.LazyAttribute(lambda o: f"https://{o.slug}.example.com")
     description = factory.LazyAttribute(lambda o: f"{o.name} builds software for councils.")
+    contact_email = factory.LazyAttribute(lambda o: f"private@{o.slug}.example.com")
     is_sme = True
     is_sample = False
 

@@ -63,10 +63,16 @@ class OrganisationForm(ErrorSummaryMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, public_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_email"].required = True
         self.fields["description"].widget.attrs["rows"] = 4
+        if public_locked:
+            # While an editor reviews the public details, only private ones can change:
+            # a disabled field keeps its current value whatever is posted.
+            for name, field in self.fields.items():
+                if name not in Supplier.PRIVATE_FIELDS:
+                    field.disabled = True
 
     def clean_companies_house_number(self):
         return self.cleaned_data["companies_house_number"].strip().upper()

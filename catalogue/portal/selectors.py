@@ -44,9 +44,9 @@ def pending_invitations(supplier: Supplier) -> QuerySet[SupplierInvitation]:
 
 
 @dataclass
-class OfferingStatus:
-    """What the portal tells a supplier about an offering: a GOV.UK tag, and an editor's
-    comment when changes were requested."""
+class ModerationStatus:
+    """What the portal tells a supplier about an offering or their organisation: a GOV.UK
+    tag, and an editor's comment when changes were requested."""
 
     label: str
     colour: str
@@ -69,31 +69,34 @@ class OfferingStatus:
         return self.key != "withdrawn"
 
 
-def offering_status(offering: Offering, state: WorkflowState | None) -> OfferingStatus:
-    if offering.is_withdrawn:
-        return OfferingStatus("Withdrawn", "grey", "withdrawn")
+def moderation_status(obj, state: WorkflowState | None) -> ModerationStatus:
+    """The status of an offering or organisation, from its row and its active workflow
+    state (in review, or changes requested)."""
+    if getattr(obj, "is_withdrawn", False):
+        return ModerationStatus("Withdrawn", "grey", "withdrawn")
     if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
-        return OfferingStatus("In review", "blue", "in_review")
+        return ModerationStatus("In review", "blue", "in_review")
     if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         task_state = state.current_task_state
         comment = task_state.comment if task_state else ""
-        return OfferingStatus("Changes requested", "orange", "changes_requested", comment)
-    if offering.live:
-        return OfferingStatus(
-            "Published", "green", "published", has_draft_changes=offering.has_unpublished_changes
+        return ModerationStatus("Changes requested", "orange", "changes_requested", comment)
+    if obj.live:
+        return ModerationStatus(
+            "Published", "green", "published", has_draft_changes=obj.has_unpublished_changes
         )
-    return OfferingStatus("Draft", "grey", "draft")
+    return ModerationStatus("Draft", "grey", "draft")
 
 
-def _current_states(offerings) -> dict[str, WorkflowState]:
-    """The in-progress or needs-changes workflow state of each offering, in one query."""
-    if not offerings:
+def _current_states(objects) -> dict[str, WorkflowState]:
+    """The in-progress or needs-changes workflow state of each object (all of one model),
+    in one query."""
+    if not objects:
         return {}
     states = (
         WorkflowState.objects.active()
         .filter(
-            base_content_type=offerings[0].get_base_content_type(),
-            object_id__in=[str(offering.pk) for offering in offerings],
+            base_content_type=objects[0].get_base_content_type(),
+            object_id__in=[str(obj.pk) for obj in objects],
         )
         .select_related("current_task_state")
         .order_by("created_at")
@@ -101,19 +104,21 @@ def _current_states(offerings) -> dict[str, WorkflowState]:
     return {state.object_id: state for state in states}
 
 
-def supplier_offerings_with_status(supplier: Supplier) -> list[tuple[Offering, OfferingStatus]]:
+def supplier_offerings_with_status(supplier: Supplier) -> list[tuple[Offering, ModerationStatus]]:
     offerings = list(supplier.offerings.order_by("withdrawn_at", "name"))
     states = _current_states(offerings)
     return [
-        (offering, offering_status(offering, states.get(str(offering.pk))))
+        (offering, moderation_status(offering, states.get(str(offering.pk))))
         for offering in offerings
     ]
 
 
-def single_offering_status(offering: Offering) -> OfferingStatus:
-    return offering_status(offering, _current_states([offering]).get(str(offering.pk)))
+def single_status(obj) -> ModerationStatus:
+    """The moderation status of one offering or organisation."""
+    return moderation_status(obj, _current_states([obj]).get(str(obj.pk)))
 
 
-def offering_draft(offering: Offering) -> Offering:
-    """The latest version the supplier saved, which may be newer than the public one."""
-    return offering.get_latest_revision_as_object() if offering.latest_revision_id else offering
+def latest_version(obj):
+    """The latest version the supplier saved of an offering or organisation, which may be
+    newer than the public one."""
+    return obj.get_latest_revision_as_object() if obj.latest_revision_id else obj

@@ -14,6 +14,7 @@ offering_urls = [
 organisation_urls = [
     path("", views.organisation, name="organisation"),
     path("edit/", views.organisation_edit, name="organisation_edit"),
+    path("submit/", views.organisation_submit, name="organisation_submit"),
     path("leave/", views.organisation_leave, name="organisation_leave"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path(

@@ -1,6 +1,8 @@
 """The supplier portal at /supplier/. Every view that names an organisation looks it up
 through the signed-in user's memberships, so another organisation's ids answer 404."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,7 @@ from . import selectors
 from .forms import InvitationForm, OfferingForm, OrganisationForm
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
+log = logging.getLogger(__name__)
 
 
 def _crumbs(*items):
@@ -51,7 +54,11 @@ def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         supplier = services.supplier_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"{supplier.name} is registered. You can now add offerings.")
+        messages.success(
+            request,
+            f"{supplier.name} is registered and sent to an editor for review. You can add "
+            "offerings now; nothing is public until an editor approves the organisation.",
+        )
         return redirect("portal:organisation", supplier_id=supplier.pk)
     return render(
         request,
@@ -75,6 +82,8 @@ def organisation(request, supplier_id):
         {
             "page_title": supplier.name,
             "supplier": supplier,
+            "draft": selectors.latest_version(supplier),
+            "status": selectors.single_status(supplier),
             "offerings": selectors.supplier_offerings_with_status(supplier),
             "members": supplier.memberships.select_related("user").order_by("created_at"),
             "invitations": selectors.pending_invitations(supplier),
@@ -87,11 +96,29 @@ def organisation(request, supplier_id):
 @require_http_methods(FORM_METHODS)
 def organisation_edit(request, supplier_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
-    form = OrganisationForm(request.POST or None, instance=supplier)
+    status = selectors.single_status(supplier)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=selectors.latest_version(supplier),
+        public_locked=status.key == "in_review",
+    )
     if request.method == "POST" and form.is_valid():
-        services.supplier_update(supplier=supplier, **form.cleaned_data)
-        messages.success(request, "Your organisation's details are saved.")
-        return redirect("portal:organisation", supplier_id=supplier.pk)
+        try:
+            public_changes = services.supplier_update(
+                supplier=supplier, user=request.user, **form.cleaned_data
+            )
+        except services.PortalError as problem:
+            form.add_error(None, str(problem))
+        else:
+            if public_changes:
+                messages.success(
+                    request,
+                    "Your changes are saved and sent to an editor for review. The public "
+                    "pages show the approved details until then.",
+                )
+            else:
+                messages.success(request, "Your organisation's details are saved.")
+            return redirect("portal:organisation", supplier_id=supplier.pk)
     return render(
         request,
         "portal/organisation_form.html",
@@ -99,10 +126,24 @@ def organisation_edit(request, supplier_id):
             "page_title": f"Change {supplier.name}",
             "form": form,
             "supplier": supplier,
+            "status": status,
             "breadcrumbs": _crumbs(_org_crumb(supplier), ("Change details", "")),
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def organisation_submit(request, supplier_id):
+    supplier = selectors.user_supplier(request.user, supplier_id)
+    try:
+        services.supplier_submit(supplier=supplier, user=request.user)
+    except services.PortalError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, "Sent to an editor for review.")
+    return redirect("portal:organisation", supplier_id=supplier.pk)
 
 
 @login_required
@@ -246,11 +287,16 @@ def offering_create(request, supplier_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
     form = OfferingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        offering = services.offering_create(supplier=supplier, form=form, user=request.user)
-        messages.success(
-            request, f"{offering.name} is saved as a draft. Submit it for review when it is ready."
-        )
-        return redirect("portal:offering", supplier_id=supplier.pk, offering_id=offering.pk)
+        try:
+            offering = services.offering_create(supplier=supplier, form=form, user=request.user)
+        except services.UploadFailed as problem:
+            form.add_error("logo", str(problem))
+        else:
+            messages.success(
+                request,
+                f"{offering.name} is saved as a draft. Submit it for review when it is ready.",
+            )
+            return redirect("portal:offering", supplier_id=supplier.pk, offering_id=offering.pk)
     return _offering_form_page(
         request, supplier=supplier, form=form, status=400 if request.method == "POST" else 200
     )
@@ -261,7 +307,7 @@ def offering_create(request, supplier_id):
 def offering(request, supplier_id, offering_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
     offering = selectors.supplier_offering(supplier, offering_id)
-    draft = selectors.offering_draft(offering)
+    draft = selectors.latest_version(offering)
     return render(
         request,
         "portal/offering.html",
@@ -270,7 +316,7 @@ def offering(request, supplier_id, offering_id):
             "supplier": supplier,
             "offering": offering,
             "draft": draft,
-            "status": selectors.single_offering_status(offering),
+            "status": selectors.single_status(offering),
             "breadcrumbs": _crumbs(_org_crumb(supplier), (draft.name, "")),
         },
     )
@@ -281,21 +327,26 @@ def offering(request, supplier_id, offering_id):
 def offering_edit(request, supplier_id, offering_id):
     supplier = selectors.user_supplier(request.user, supplier_id)
     offering = selectors.supplier_offering(supplier, offering_id)
-    status = selectors.single_offering_status(offering)
+    status = selectors.single_status(offering)
     detail = redirect("portal:offering", supplier_id=supplier.pk, offering_id=offering.pk)
     if not status.can_edit:
         messages.error(request, f"You cannot change an offering that is {status.label.lower()}.")
         return detail
-    draft = selectors.offering_draft(offering)
+    draft = selectors.latest_version(offering)
     form = OfferingForm(request.POST or None, request.FILES or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         try:
             services.offering_update(offering=offering, form=form, user=request.user)
+        except services.UploadFailed as problem:
+            form.add_error("logo", str(problem))
         except services.PortalError as problem:
             messages.error(request, str(problem))
             return detail
-        messages.success(request, "Your changes are saved. Submit them for review to publish them.")
-        return detail
+        else:
+            messages.success(
+                request, "Your changes are saved. Submit them for review to publish them."
+            )
+            return detail
     return _offering_form_page(
         request,
         supplier=supplier,
@@ -379,5 +430,11 @@ def markdown_image_upload(request):
         image = image_reencode(upload, max_bytes=settings.MARKDOWNX_UPLOAD_MAX_SIZE, max_side=1600)
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    name = default_storage.save(f"markdownx/{image.name}", image)
+    try:
+        name = default_storage.save(f"markdownx/{image.name}", image)
+    except Exception:
+        # As for logos (services._store_new_logo): any storage's failure is the user's
+        # "try again", not a 500.
+        log.warning("Could not store a markdown image", exc_info=True)
+        return JsonResponse({"image": ["The image could not be saved. Try again"]}, status=400)
     return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})

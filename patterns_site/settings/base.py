@@ -147,12 +147,46 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # pinned govuk-frontend npm package, so no third-party asset is committed.
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "frontend"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "patterns_site.media.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads go to S3-compatible object storage (django-storages) when a bucket is set, so
+# any number of app servers share them; otherwise to MEDIA_ROOT, served by the app
+# (patterns_site/media.py). Names are content hashes, so objects are cached for a year.
+# The bucket, or the custom domain in front of it, must let anyone read its objects.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_ORIGIN = ""
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Read by boto3 from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the
+            # machine's role) when these are empty.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Unsigned, lasting URLs: pages that show a logo are cached.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGIN = f"https://{AWS_S3_CUSTOM_DOMAIN}"
+    elif AWS_S3_ENDPOINT_URL:
+        MEDIA_ORIGIN = AWS_S3_ENDPOINT_URL.rstrip("/")
+    else:
+        MEDIA_ORIGIN = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
@@ -174,7 +208,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", csp_constants.NONCE],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
@@ -188,7 +222,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
     "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:"],
+    "img-src": ["'self'", "data:", "blob:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
     "form-action": ["'self'"],
@@ -205,6 +239,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 
 WAGTAIL_SITE_NAME = "Plumbing"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Moderation emails go to the moderators' group, one per submission: with superusers
+# included, Wagtail emails each superuser twice (for the workflow and for its task).
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # Wagtail's database backend; on PostgreSQL, with queries shaped for a large catalogue. A
 # named text search configuration makes PostgreSQL's to_tsquery immutable, so a query is
 # parsed once per search rather than once per row, and stemming does not depend on the

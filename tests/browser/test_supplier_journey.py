@@ -1,7 +1,7 @@
 """The whole supplier journey in a real browser: sign up, confirm the email with the
 link's button, sign in, register an organisation, list an offering, submit it, an editor
-signs in by email and approves it in the Wagtail admin, and it appears on the public
-site. Portal and account pages pass axe along the way."""
+signs in by email and approves it and the organisation in the Wagtail admin, and it
+appears on the public site. Portal and account pages pass axe along the way."""
 
 import re
 
@@ -104,6 +104,14 @@ def test_supplier_lists_an_offering_and_an_editor_approves_it(demo_site, page, b
     editor.locator(".footer .w-dropdown__toggle").click()
     editor.get_by_role("button", name="Approve and Publish").click()
     expect(editor.locator(".messages")).to_contain_text("Journey Notify' updated")
+
+    # The organisation itself is still waiting for review, so nothing is public yet.
+    page.goto(base + "/offerings/")
+    expect(page.get_by_role("link", name="Journey Notify")).to_have_count(0)
+    editor.goto(base + f"/admin/snippets/catalogue/supplier/edit/{offering.supplier_id}/")
+    editor.locator(".footer .w-dropdown__toggle").click()
+    editor.get_by_role("button", name="Approve and Publish").click()
+    expect(editor.locator(".messages")).to_contain_text("Journey Test Ltd' updated")
 
     page.goto(base + "/offerings/")
     page.get_by_role("link", name="Journey Notify").click()

@@ -69,6 +69,7 @@ def offerings():
         ({"component": "send-notifications", "hosting": "cloud_uk"}, ["Texting Hub"]),
         ({"standard": "wcag-2-2-aa"}, ["Mailer Pro", "Texting Hub"]),
         ({"standard": "wcag-2-2-aa", "verified_only": "on"}, ["Texting Hub"]),
+        ({"verified_only": "on"}, ["Texting Hub"]),
         ({"pricing_unit": "per_transaction"}, ["Texting Hub"]),
         ({"price_min": "100"}, ["Mailer Pro"]),
         ({"price_max": "1"}, ["Open Tills", "Texting Hub"]),

@@ -39,17 +39,6 @@ def workflow(db):
 
 
 @pytest.fixture
-def member(db):
-    return SupplierMembershipFactory()
-
-
-@pytest.fixture
-def supplier_client(client, member):
-    client.force_login(member.user)
-    return client
-
-
-@pytest.fixture
 def rival(db):
     """A second organisation with its own member, offering, claim and invitation."""
     membership = SupplierMembershipFactory()
