@@ -216,7 +216,8 @@ class SearchHit:
         obj = self.object
         if isinstance(obj, Council):
             return f"{obj.council_type.name}, {obj.region or obj.nation}"
-        return getattr(obj, "summary", "") or getattr(obj, "description", "")
+        # A supplier has no summary: its markdown description, as plain words.
+        return getattr(obj, "summary", "") or getattr(obj, "description_text", "")
 
 
 @dataclass
