@@ -9,6 +9,8 @@ class PatternsSiteConfig(AppConfig):
         # In every process, not only web workers: a management command that imports
         # recipes or reloads data must make cached pages stale too.
         from . import checks  # noqa: F401 - registers the deployment checks
+        from .accounts import receivers
         from .page_cache import connect_signals
 
         connect_signals()
+        receivers.connect_signals()

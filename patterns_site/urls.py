@@ -15,6 +15,8 @@ from catalogue.sitemaps import SITEMAPS as CATALOGUE_SITEMAPS
 from recipes.feeds import RecipeFeed
 
 from . import api_urls, views
+from .accounts.urls import old_urlpatterns as old_account_urls
+from .accounts.views import MovedView
 
 
 class PageSitemap(WagtailSitemap):
@@ -32,6 +34,8 @@ class PageSitemap(WagtailSitemap):
 SITEMAPS = {"pages": PageSitemap, **CATALOGUE_SITEMAPS}
 
 urlpatterns = [
+    # Editors sign in through the same rate-limited, email-verified sign-in as everyone.
+    path("admin/login/", MovedView.as_view(pattern_name="account_login", permanent=False)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.healthz, name="healthz"),
@@ -55,7 +59,8 @@ urlpatterns = [
     # markdownx's own URLs accept anonymous users: these serve its widget for signed-in
     # suppliers and editors only.
     path("markdownx/", include("catalogue.portal.markdownx_urls")),
-    path("supplier/", include("patterns_site.accounts.urls")),
+    path("accounts/", include("patterns_site.accounts.urls")),
+    path("supplier/", include(old_account_urls)),
     path("supplier/", include("catalogue.portal.urls")),
     path("", include("catalogue.urls")),
     path("", include("recipes.urls")),
@@ -70,3 +75,5 @@ urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "patterns_site.views.page_not_found"
 handler500 = "patterns_site.views.server_error"
+# django-allauth looks for this name when a rate limit is reached.
+handler429 = "patterns_site.accounts.views.too_many_attempts"

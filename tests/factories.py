@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import factory
 import wagtail_factories
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -277,7 +278,9 @@ class AdoptionOutcomeFactory(DjangoModelFactory):
 
 
 class UserFactory(DjangoModelFactory):
-    """An active account that signs in with its email address and PASSWORD."""
+    """An active account that signs in with its email address and PASSWORD: its address
+    is verified and primary, as allauth needs (email_verified=False for one that has
+    not followed its link yet)."""
 
     class Meta:
         model = "auth.User"
@@ -293,6 +296,15 @@ class UserFactory(DjangoModelFactory):
     def saved(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+    @factory.post_generation
+    def email_verified(self, create, extracted, **kwargs):
+        if create and self.email:
+            EmailAddress.objects.update_or_create(
+                user=self,
+                email=self.email.strip().lower(),
+                defaults={"primary": True, "verified": extracted is not False},
+            )
 
 
 UserFactory.PASSWORD = "correct horse battery"

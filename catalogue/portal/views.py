@@ -11,8 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from patterns_site.accounts.services import site_url
-
 from .. import services
 from ..images import image_reencode
 from ..markdown import render_markdown
@@ -145,7 +143,7 @@ def invitation_create(request, supplier_id):
             supplier=supplier,
             email=form.cleaned_data["email"],
             invited_by=request.user,
-            site_url=site_url(request),
+            site_url=f"{request.scheme}://{request.get_host()}",
         )
         messages.success(request, f"We have emailed an invitation to {form.cleaned_data['email']}.")
         return redirect("portal:organisation", supplier_id=supplier.pk)
@@ -178,8 +176,8 @@ def invitation_accept(request, token):
     if invitation is None:
         return render(
             request,
-            "accounts/link_invalid.html",
-            {"page_title": "This invitation does not work", "invitation": True},
+            "portal/invitation_invalid.html",
+            {"page_title": "This invitation does not work"},
             status=404,
         )
     if not request.user.is_authenticated:

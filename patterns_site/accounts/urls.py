@@ -1,23 +1,60 @@
-from django.urls import path
+"""Accounts at /accounts/: django-allauth's views that this site uses, with our GOV.UK
+templates, and nothing else (no social accounts, codes, phone or reauthentication pages).
+The old /supplier/ addresses redirect here permanently."""
+
+from allauth.account import views as allauth_views
+from django.urls import path, re_path, reverse_lazy
 
 from . import views
 
-app_name = "accounts"
-
 urlpatterns = [
-    path("sign-up/", views.sign_up, name="sign_up"),
-    path("sign-up/check-your-email/", views.sign_up_sent, name="sign_up_sent"),
-    path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
-    path("sign-in/", views.sign_in, name="sign_in"),
-    path("sign-out/", views.sign_out, name="sign_out"),
-    path("account/email/", views.email_change, name="email_change"),
-    path("account/email/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
-    path("password-reset/", views.password_reset, name="password_reset"),
-    path("password-reset/check-your-email/", views.password_reset_done, name="password_reset_done"),
+    path("login/", views.SignInView.as_view(), name="account_login"),
+    path("logout/", allauth_views.logout, name="account_logout"),
+    path("inactive/", allauth_views.account_inactive, name="account_inactive"),
+    path("signup/", views.SignUpView.as_view(), name="account_signup"),
     path(
-        "password-reset/<uidb64>/<token>/",
-        views.password_reset_confirm,
-        name="password_reset_confirm",
+        "confirm-email/",
+        allauth_views.email_verification_sent,
+        name="account_email_verification_sent",
     ),
-    path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    re_path(
+        r"^confirm-email/(?P<key>[-:\w]+)/$",
+        views.ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
+    path("email/", views.EmailView.as_view(), name="account_email"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="account_change_password"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="account_reset_password"),
+    path(
+        "password/reset/done/",
+        allauth_views.password_reset_done,
+        name="account_reset_password_done",
+    ),
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        views.PasswordResetFromKeyView.as_view(),
+        name="account_reset_password_from_key",
+    ),
+    path(
+        "password/reset/key/done/",
+        allauth_views.password_reset_from_key_done,
+        name="account_reset_password_from_key_done",
+    ),
+]
+
+
+def _moved(name):
+    return views.MovedView.as_view(url=reverse_lazy(name))
+
+
+# Mounted at /supplier/ so links in old emails and bookmarks keep working.
+old_urlpatterns = [
+    path("sign-in/", _moved("account_login")),
+    path("sign-up/", _moved("account_signup")),
+    path("sign-up/check-your-email/", _moved("account_email_verification_sent")),
+    path("sign-out/", _moved("account_logout")),
+    path("account/email/", _moved("account_email")),
+    path("password-reset/", _moved("account_reset_password")),
+    path("password-reset/check-your-email/", _moved("account_reset_password_done")),
+    path("password-reset/done/", _moved("account_reset_password_from_key_done")),
 ]

@@ -2,7 +2,6 @@
 environments is read from the environment in dev.py, test.py or production.py."""
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,7 +45,8 @@ INSTALLED_APPS = [
     "taggit",
     "markdownx",
     "csp",
-    "axes",
+    "allauth",
+    "allauth.account",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,8 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "patterns_site.urls"
@@ -240,26 +239,75 @@ if NOTIFY_API_KEY:
         raise ImproperlyConfigured("Set NOTIFY_TEMPLATE_ID to the Notify template for email.")
     EMAIL_BACKEND = "patterns_site.notify.NotifyEmailBackend"
 
-# Accounts: suppliers sign in with their email address on the public site (editors may
-# too). django-axes checks every attempt first and locks out a username from an address
-# after repeated failures; ModelBackend keeps the Wagtail admin's username sign-in working.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "patterns_site.accounts.backends.EmailBackend",
-]
-LOGIN_URL = "accounts:sign_in"
+# Accounts (django-allauth, under /accounts/): everyone signs in with a verified email
+# address, suppliers on the portal and editors for the Wagtail admin alike. Addresses are
+# compared without case or surrounding spaces; no page says whether an address has an
+# account (the owner is emailed instead); rate limits live in the cache (Redis in
+# production, so every worker shares them).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
-# Sign-up and change-of-email links stop working after this many seconds.
-ACCOUNT_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
-# Portal sessions are shorter than the site default: a supplier signs in again after this.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+# The admin's own password reset and change of email would bypass the rate limits and the
+# verification of the new address: editors use the account pages instead.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+ACCOUNT_ADAPTER = "patterns_site.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+# A signed-in supplier sent to sign in by the admin (which they may not use) sees the
+# form, where an editor can sign in, rather than a redirect back to the admin (a loop).
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# A link, opened by a GET that only shows a page with a button: mail scanners follow links.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Stored, random confirmation keys rather than signed ones, so a change of password can
+# revoke the links already sent (patterns_site/accounts/receivers.py).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = int(os.environ.get("ACCOUNT_CONFIRMATION_DAYS", "3"))
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_FORMS = {
+    "login": "patterns_site.accounts.forms.SignInForm",
+    "signup": "patterns_site.accounts.forms.SignUpForm",
+    "add_email": "patterns_site.accounts.forms.EmailChangeForm",
+    "reset_password": "patterns_site.accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "patterns_site.accounts.forms.PasswordResetKeyForm",
+    "change_password": "patterns_site.accounts.forms.PasswordChangeForm",
+}
+# Sessions end after PORTAL_SESSION_AGE, however the visitor signed in.
 PORTAL_SESSION_AGE = 60 * 60 * 8
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "patterns_site.accounts.views.locked_out"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_SESSION_COOKIE_AGE = PORTAL_SESSION_AGE
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# The client address for rate limits is REMOTE_ADDR unless this many proxies, which add
+# their own X-Forwarded-For entry, are under our control in front of the app.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Failed sign-ins: per address (any case or spacing) and per client, so guessing one
+# account's password and trying one password on many accounts are both stopped.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "5"))
+LOGIN_FAILURES_PER_CLIENT = int(os.environ.get("LOGIN_FAILURES_PER_CLIENT", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": (
+        f"{LOGIN_FAILURES_PER_CLIENT}/{LOGIN_LOCKOUT_MINUTES}m/ip,"
+        f"{LOGIN_FAILURES_PER_ADDRESS}/{LOGIN_LOCKOUT_MINUTES}m/key"
+    ),
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h/ip"),
+    "reset_password": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "manage_email": os.environ.get("RATE_LIMIT_EMAIL_CHANGE", "5/h/user"),
+    "change_password": "5/m/user",
+    "confirm_email": "1/3m/key",
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

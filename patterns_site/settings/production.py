@@ -27,3 +27,5 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# Links in account emails are https even if a proxy forgets X-Forwarded-Proto.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

@@ -37,7 +37,14 @@ def page_type_urls() -> dict[str, str]:
         "open data downloads": "/data/",
         "compare offerings": "/compare/?offerings="
         + ",".join(Offering.objects.public().order_by("name").values_list("slug", flat=True)[:3]),
-        "supplier sign in": "/supplier/sign-in/",
+        "sign in": "/accounts/login/",
+        "sign in, old address": "/supplier/sign-in/",
+        "create an account": "/accounts/signup/",
+        "check your email": "/accounts/confirm-email/",
+        "confirmation link that does not work": "/accounts/confirm-email/not-a-key/",
+        "reset your password": "/accounts/password/reset/",
+        "password reset sent": "/accounts/password/reset/done/",
+        "account cannot be used": "/accounts/inactive/",
         "search, no results": "/search/?q=zzzzqqq",
         "not found": "/no-such-page/",
     }

@@ -1,15 +1,16 @@
-"""The whole supplier journey in a real browser: sign up, confirm the email, register an
-organisation, list an offering, submit it, an editor approves it in the Wagtail admin,
-and it appears on the public site. Portal pages pass axe along the way."""
+"""The whole supplier journey in a real browser: sign up, confirm the email with the
+link's button, sign in, register an organisation, list an offering, submit it, an editor
+signs in by email and approves it in the Wagtail admin, and it appears on the public
+site. Portal and account pages pass axe along the way."""
 
 import re
 
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
 from catalogue.models import Offering
+from tests.factories import UserFactory
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "a-long-enough-passphrase"
@@ -31,7 +32,7 @@ def test_supplier_lists_an_offering_and_an_editor_approves_it(demo_site, page, b
 
     page.goto(base + "/")
     page.get_by_role("link", name="Suppliers: sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the supplier portal")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     page.get_by_role("link", name="Create a supplier account").click()
     page.get_by_label("Email address").fill("maker@example.com")
     page.get_by_label("Create a password").fill("too-short")
@@ -45,9 +46,15 @@ def test_supplier_lists_an_offering_and_an_editor_approves_it(demo_site, page, b
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    link = re.search(r"http://\S+/supplier/verify-email/\S+", mail.outbox[-1].body).group(0)
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    assert_accessible(page, axe, failures)
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("confirmed")
+    page.get_by_label("Email address").fill("maker@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
     page.get_by_role("link", name="Register your organisation").click()
     page.get_by_label("Organisation name").fill("Journey Test Ltd")
@@ -86,12 +93,13 @@ def test_supplier_lists_an_offering_and_an_editor_approves_it(demo_site, page, b
     offering = Offering.objects.get(name="Journey Notify")
     assert not offering.live
 
-    get_user_model().objects.create_superuser("editor", "editor@example.com", PASSWORD)
+    UserFactory(username="editor", email="editor@example.com", is_superuser=True, is_staff=True)
     editor = browser.new_context().new_page()
-    editor.goto(base + "/admin/login/")
-    editor.get_by_label("Username").fill("editor")
-    editor.get_by_label("Password").fill(PASSWORD)
+    editor.goto(base + "/admin/")
+    editor.get_by_label("Email address").fill("editor@example.com")
+    editor.get_by_label("Password").fill(UserFactory.PASSWORD)
     editor.get_by_role("button", name="Sign in").click()
+    expect(editor).to_have_url(base + "/admin/")
     editor.goto(base + f"/admin/snippets/catalogue/offering/edit/{offering.pk}/")
     editor.locator(".footer .w-dropdown__toggle").click()
     editor.get_by_role("button", name="Approve and Publish").click()
