@@ -11,7 +11,7 @@ PORT ?= 8000
 # Tests run against PostgreSQL unless DATABASE_URL says otherwise (CI always uses it).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/plumbing
 
-.PHONY: help install install-test assets demo run test test-fast browser-deps lint format check clean
+.PHONY: help install install-test assets demo run test test-fast browser-deps redis-deps lint format check clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -51,15 +51,18 @@ run: demo ## Install, migrate, load demo content and serve on http://127.0.0.1:8
 browser-deps: ## Debian's Chromium for the browser tests (installs it if missing)
 	sh scripts/install-chromium.sh
 
+redis-deps: ## Debian's redis-server for the Redis outage tests (installs it if missing)
+	sh scripts/install-redis.sh
+
 # The embedded default that `make run` uses is SQLite, whose search backend differs from
 # PostgreSQL's: the search and filter tests run on it as well.
 SQLITE_TESTS := tests/patterns_site/test_search.py tests/catalogue/test_filters.py
 
-test: install-test browser-deps ## Install what tests need and run them all (PostgreSQL by default)
+test: install-test browser-deps redis-deps ## Install what tests need and run them all (PostgreSQL by default)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest
 	DATABASE_URL=sqlite:///$(CURDIR)/db.test.sqlite3 $(VENV)/bin/pytest -m "not browser" $(SQLITE_TESTS)
 
-test-fast: install-test ## The tests without a browser
+test-fast: install-test redis-deps ## The tests without a browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest -m "not browser"
 
 # bench/ is also a folder: without .PHONY, make would call the target up to date.

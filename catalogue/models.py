@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -22,7 +21,7 @@ from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from .admin_forms import ClaimsInlinePanel, ImagePreviewPanel, OfferingAdminForm
-from .markdown import render_markdown
+from .markdown import RenderedMarkdownField, plain_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -30,6 +29,20 @@ gcloud_service_id_validator = RegexValidator(
     r"^\d{15}$",
     "Enter a G-Cloud service ID as 15 digits, like 123456789012345",
 )
+# The most a supplier, council or editor may write in one field: enough for the text, and
+# small enough that any markdown renders in well under a second (it renders in linear time;
+# tests/catalogue/test_markdown.py renders hostile text at these lengths).
+OFFERING_DESCRIPTION_MAX_LENGTH = 20_000  # about 3,000 words
+DESCRIPTION_MAX_LENGTH = 5_000
+STATEMENT_MAX_LENGTH = 2_000
+
+
+def text_limit(limit: int) -> dict:
+    """A TextField's maximum length: max_length sizes its form field, and the validator
+    makes full_clean() check it too (Django's TextField checks max_length only in forms)."""
+    return {"max_length": limit, "validators": [MaxLengthValidator(limit)]}
+
+
 companies_house_number_validator = RegexValidator(
     r"^(\d{8}|[A-Z]{2}\d{6})$",
     "Enter a Companies House number as 8 digits, or 2 capital letters and 6 digits, like SC123456",
@@ -184,7 +197,10 @@ class Standard(index.Indexed, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     category = models.CharField(max_length=20, choices=Category.choices)
     summary = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, **text_limit(DESCRIPTION_MAX_LENGTH), help_text="Markdown. Shown sanitised."
+    )
+    description_html = RenderedMarkdownField(source="description")
     url = models.URLField("Official page")
     owner = models.CharField(max_length=200, blank=True, help_text="Who maintains it.")
     licence = models.CharField(max_length=120, blank=True)
@@ -247,7 +263,10 @@ class Component(index.Indexed, ClusterableModel):
         "Capability category", max_length=20, choices=Category.choices, db_index=True
     )
     summary = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, **text_limit(DESCRIPTION_MAX_LENGTH), help_text="Markdown. Shown sanitised."
+    )
+    description_html = RenderedMarkdownField(source="description")
     standards = ParentalManyToManyField(
         Standard,
         blank=True,
@@ -313,7 +332,10 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         blank=True,
         help_text="Leave blank if unknown.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, **text_limit(DESCRIPTION_MAX_LENGTH), help_text="Markdown. Shown sanitised."
+    )
+    description_html = RenderedMarkdownField(source="description")
     contact_email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
     is_sample = models.BooleanField(
         "Sample data",
@@ -371,6 +393,11 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         return obj
 
     @property
+    def description_text(self):
+        """The description as plain words, for excerpts."""
+        return plain_text(self.description_html)
+
+    @property
     def companies_house_url(self):
         if not self.companies_house_number or self.is_sample:
             return ""
@@ -421,7 +448,12 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     summary = models.CharField(max_length=300)
-    description = MarkdownxField(blank=True, help_text="Markdown. Shown sanitised.")
+    description = MarkdownxField(
+        blank=True,
+        **text_limit(OFFERING_DESCRIPTION_MAX_LENGTH),
+        help_text="Markdown. Shown sanitised.",
+    )
+    description_html = RenderedMarkdownField(source="description")
     components = ParentalManyToManyField(Component, related_name="offerings")
     pricing_unit = models.CharField(max_length=20, choices=PricingUnit.choices)
     price = models.DecimalField(**MONEY, help_text="In pounds. The lowest price if it is a range.")
@@ -560,10 +592,6 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
             return ""
         return f"https://www.applytosupply.digitalmarketplace.service.gov.uk/g-cloud/services/{self.gcloud_service_id}"
 
-    @cached_property
-    def description_html(self):
-        return render_markdown(self.description)
-
 
 class ConformanceClaim(models.Model):
     """An offering's claim to meet a standard, with evidence. An editor may verify it;
@@ -572,7 +600,12 @@ class ConformanceClaim(models.Model):
     offering = ParentalKey(Offering, on_delete=models.CASCADE, related_name="claims")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="claims")
     evidence_url = models.URLField("Evidence URL", blank=True)
-    statement = models.TextField(blank=True, help_text="How the offering meets the standard.")
+    statement = models.TextField(
+        blank=True,
+        **text_limit(STATEMENT_MAX_LENGTH),
+        help_text="How the offering meets the standard. Markdown.",
+    )
+    statement_html = RenderedMarkdownField(source="statement")
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -55,7 +55,7 @@ def supplier_json_ld(supplier: Supplier, offerings, request) -> dict:
     data = {
         "@context": "https://schema.org",
         **organisation(supplier, request),
-        "description": supplier.description,
+        "description": supplier.description_text,
         "makesOffer": [
             {**offer(offering, request), "itemOffered": {"@type": "Product", "name": offering.name}}
             for offering in offerings

@@ -4,15 +4,25 @@ Responses are streamed row by row from .iterator(chunk_size=...), so memory stay
 however large the catalogue grows. Each download carries its licence and the time it
 was generated (in the JSON wrapper, and as HTTP headers for CSV, whose first row stays
 the column names so spreadsheets and parsers read it unchanged).
+
+A download never ends looking whole when it is not. The first rows are read before the
+response starts, so a database that fails then gets a 503 with a message. If it fails
+while the rows stream, the file gets a last line saying it is incomplete (a CSV row; for
+JSON a line that is not JSON, and the rows array is never closed, so no parser accepts
+it) and the error is raised again, so the server ends the connection without the chunked
+encoding's last chunk: an HTTP client sees the transfer cut short.
 """
 
 import csv
+import itertools
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -29,7 +39,13 @@ from catalogue.models import (
 )
 from recipes.models import Adoption, AdoptionOutcome, RecipePage
 
+logger = logging.getLogger(__name__)
+
 CHUNK_SIZE = 500
+INCOMPLETE = (
+    "ERROR: this download is incomplete: the database failed after {rows} rows. "
+    "Download the file again."
+)
 OGL = {
     "name": "Open Government Licence v3.0",
     "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
@@ -482,6 +498,40 @@ def json_stream(dataset: Dataset, generated_at) -> Iterator[str]:
     yield "]}\n"
 
 
+class IncompleteDownload(Exception):
+    """The database failed while a download streamed: raised out of the response so
+    the server cuts the transfer short rather than ending it cleanly."""
+
+
+def failure_signalled(lines: Iterator[str], incomplete_line: Callable[[int], str]):
+    """The lines of a download; if the database fails part-way, a last line saying so
+    (incomplete_line(rows sent)), then IncompleteDownload."""
+    sent = 0
+    try:
+        for line in lines:
+            yield line
+            sent += 1
+    except DatabaseError as error:
+        logger.error("Download cut short after %d lines: %s", sent, error)
+        yield incomplete_line(max(sent - 1, 0))
+        raise IncompleteDownload(str(error)) from error
+
+
+def started(lines: Iterator[str]) -> Iterator[str]:
+    """Read the opening line and the first row now, before the response starts, so a
+    database that is down is reported with an error status instead of a 200."""
+    first = list(itertools.islice(lines, 2))
+    return itertools.chain(first, lines)
+
+
+def csv_incomplete(rows: int) -> str:
+    return csv.writer(Echo()).writerow([INCOMPLETE.format(rows=rows)])
+
+
+def json_incomplete(rows: int) -> str:
+    return "\n" + INCOMPLETE.format(rows=rows) + "\n"
+
+
 @read_only
 def download(request, slug: str, extension: str):
     dataset = DATASETS_BY_SLUG.get(slug)
@@ -489,13 +539,21 @@ def download(request, slug: str, extension: str):
         raise ApiError(404, f"No dataset called {slug[:60]!r}. The datasets are listed at /data/.")
     generated_at = timezone.now().replace(microsecond=0)
     if extension == "csv":
-        response = StreamingHttpResponse(
-            csv_stream(dataset), content_type="text/csv; charset=utf-8"
-        )
+        lines, incomplete = csv_stream(dataset), csv_incomplete
+        content_type = "text/csv; charset=utf-8"
     else:
-        response = StreamingHttpResponse(
-            json_stream(dataset, generated_at), content_type="application/json"
-        )
+        lines, incomplete = json_stream(dataset, generated_at), json_incomplete
+        content_type = "application/json"
+    try:
+        lines = started(lines)
+    except DatabaseError as error:
+        logger.error("Download of %s refused: the database failed: %s", slug, error)
+        raise ApiError(
+            503, "The database is not answering, so the download cannot start. Try again soon."
+        ) from error
+    response = StreamingHttpResponse(
+        failure_signalled(lines, incomplete), content_type=content_type
+    )
     stamp = generated_at.strftime("%Y%m%dT%H%M%SZ")
     response["Content-Disposition"] = f'attachment; filename="plumbing-{slug}-{stamp}.{extension}"'
     response["X-Generated-At"] = generated_at.isoformat()

@@ -1,12 +1,23 @@
 """Whole-page caching for anonymous visitors, invalidated the moment content changes.
 
 Every cached page is stored under the current content version. Publishing a page,
-approving an offering or saving catalogue data bumps the version, so the next request
+approving an offering or saving catalogue data replaces the version, so the next request
 renders afresh: nobody waits for a timeout to see an editor's change.
+
+The version is a random token, not a counter: a Redis that restarts empty, or evicts the
+key, starts a version no stored page has. When the cache is unavailable (see
+patterns_site.cache) pages are rendered and not stored, and a save still succeeds; its
+version change is lost with Redis, so when Redis answers again the version is replaced
+before anything is read from it.
+
+A page is stored under the validated host and the scheme it was served on as well as its
+path: pages carry absolute links (canonical, Open Graph, sitemap), so a request for one
+allowed host, or over plain HTTP, must never fill the page another visitor gets.
 """
 
 import hashlib
 import re
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +26,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, published, unpublished
+
+from .cache import cache_recovered
 
 VERSION_KEY = "content:version"
 # Paths that are personal, transactional or operational, never cached.
@@ -31,11 +44,14 @@ UNCACHED_PREFIXES = (
 )
 
 
-def content_version() -> int:
+def content_version() -> str | None:
+    """The current content version, or None when the cache cannot be read."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
+        new_version = secrets.token_hex(8)
+        if cache.add(VERSION_KEY, new_version, None):
+            return new_version
+        version = cache.get(VERSION_KEY)  # another worker added it first, or no cache
     return version
 
 
@@ -45,7 +61,10 @@ def until_content_changes(key: str, compute):
     basket or signed in have a session, so their pages are always rendered."""
     if settings.CONTENT_DATA_CACHE_SECONDS <= 0:
         return compute()
-    versioned_key = f"data:{content_version()}:{key}"
+    version = content_version()
+    if version is None:
+        return compute()
+    versioned_key = f"data:{version}:{key}"
     value = cache.get(versioned_key)
     if value is None:
         value = compute()
@@ -54,14 +73,13 @@ def until_content_changes(key: str, compute):
 
 
 def content_changed(**kwargs) -> None:
-    """Signal receiver: any content change makes every cached page stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    """Signal receiver: any content change makes every cached page stale. Also sent when
+    the cache answers again after an outage, during which a change may have been lost."""
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
 
 
 def connect_signals() -> None:
+    cache_recovered.connect(content_changed, dispatch_uid="page-cache-recovered")
     for signal in (page_published, page_unpublished, published, unpublished):
         signal.connect(content_changed, dispatch_uid=f"page-cache-{id(signal)}")
     from django.apps import apps
@@ -109,8 +127,13 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{content_version()}:{path_hash}"
+        # Before any lookup: a Host not in ALLOWED_HOSTS raises DisallowedHost (a 400).
+        host = request.get_host()
+        version = content_version()
+        if version is None:  # the cache is unavailable: render, store nothing
+            return self.get_response(request)
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        key = f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
         stored = cache.get(key)
         if stored is not None:
             return self._replay(request, stored)

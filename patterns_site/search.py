@@ -140,15 +140,22 @@ def highlight_terms(query: str) -> list[str]:
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """HTML-escape text, then wrap whole-word-prefix matches of the terms in <mark>."""
-    escaped = html.escape(text or "")
+    """Text with whole-word-prefix matches of the terms wrapped in <mark>, HTML-escaped.
+
+    The terms are found in the text as written and each piece is escaped afterwards:
+    matching in escaped text would find "lt" inside "&lt;" and split the entity."""
+    text = text or ""
     if not terms:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(html.escape(term)) for term in terms) + r")",
-        re.IGNORECASE,
-    )
-    return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # noqa: S308 - escaped above
+        return mark_safe(html.escape(text))  # noqa: S308 - escaped
+    pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")", re.IGNORECASE)
+    pieces = []
+    position = 0
+    for match in pattern.finditer(text):
+        pieces.append(html.escape(text[position : match.start()]))
+        pieces.append(f"<mark>{html.escape(match[0])}</mark>")
+        position = match.end()
+    pieces.append(html.escape(text[position:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped
 
 
 def vocabulary() -> list[str]:
@@ -209,7 +216,8 @@ class SearchHit:
         obj = self.object
         if isinstance(obj, Council):
             return f"{obj.council_type.name}, {obj.region or obj.nation}"
-        return getattr(obj, "summary", "") or getattr(obj, "description", "")
+        # A supplier has no summary: its markdown description, as plain words.
+        return getattr(obj, "summary", "") or getattr(obj, "description_text", "")
 
 
 @dataclass

@@ -15,8 +15,11 @@ facets: one scan of the index for all six types instead of six.
 
 Anything this does not cover (field-restricted searches, fuzzy and match-all queries, and
 non-integer primary keys) goes through Wagtail's own code. On any other database the
-backend is Wagtail's default (SQLite FTS5 for the embedded default).
+backend is Wagtail's default (SQLite FTS5 for the embedded default), with each word the
+user typed quoted as an FTS5 string, so that no text can be read as FTS5 syntax.
 """
+
+from functools import cache
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
@@ -214,7 +217,53 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         return found
 
 
+def fts5_string(text: str) -> str:
+    """Text for the inside of an FTS5 string: Wagtail's SQLite backend wraps each word in
+    double quotes but leaves a double quote inside it as it is, so a query such as '">'
+    ends the string early and FTS5 answers a syntax error. FTS5 escapes a double quote
+    by doubling it; everything else inside a string (*, ^, :, -, NEAR, AND, brackets)
+    is a literal."""
+    return text.replace('"', '""')
+
+
+class QuotedTermsMixin:
+    """A SQLite FTS5 query compiler that quotes the user's words properly."""
+
+    def build_search_query_content(self, query, config=None):
+        if isinstance(query, PlainText):
+            query = PlainText(
+                fts5_string(query.query_string), operator=query.operator, boost=query.boost
+            )
+        elif isinstance(query, Phrase):
+            query = Phrase(fts5_string(query.query_string))
+        return super().build_search_query_content(query, config=config)
+
+
+@cache
+def quoted_sqlite_compilers():
+    """The SQLite backend's search and autocomplete compilers with QuotedTermsMixin. Built
+    on first use: the SQLite backend's module defines a model only on SQLite."""
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteAutocompleteQueryCompiler,
+        SQLiteSearchQueryCompiler,
+    )
+
+    search = type("QuotedSearchQueryCompiler", (QuotedTermsMixin, SQLiteSearchQueryCompiler), {})
+    autocomplete = type(
+        "QuotedAutocompleteQueryCompiler", (QuotedTermsMixin, SQLiteAutocompleteQueryCompiler), {}
+    )
+    return search, autocomplete
+
+
 def SearchBackend(params):  # noqa: N802 - Wagtail looks a backend module's SearchBackend up by name
     if connection.vendor == "postgresql":
         return IndexFirstPostgresSearchBackend(params)
-    return default_database_backend(params)
+    backend = default_database_backend(params)
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        if isinstance(backend, SQLiteSearchBackend):
+            search, autocomplete = quoted_sqlite_compilers()
+            backend.query_compiler_class = search
+            backend.autocomplete_query_compiler_class = autocomplete
+    return backend

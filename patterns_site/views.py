@@ -2,6 +2,7 @@
 
 import sys
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -21,15 +22,31 @@ from .search import (
 )
 
 
+def cache_health() -> str:
+    """ "ok" when the shared cache answers, "degraded" when it does not (pages are served
+    uncached), "local" for the per-process memory cache used without Redis."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "local"
+    return "ok" if ping() else "degraded"
+
+
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 with a reason when it does not."""
+    """200 when the database answers, 503 with a reason when it does not. A cache that is
+    away is reported as "degraded" with a 200: the site works without it, so a load
+    balancer must keep sending it traffic."""
+    cache_status = cache_health()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "cache": cache_status},
+            status=503,
+        )
+    status = "degraded" if cache_status == "degraded" else "ok"
+    return JsonResponse({"status": status, "database": "ok", "cache": cache_status})
 
 
 @require_GET

@@ -29,7 +29,7 @@ OUTCOME_UNIT_CHOICES = [
 
 class ComponentIngredientBlock(blocks.StructBlock):
     component = SnippetChooserBlock("catalogue.Component")
-    why = blocks.TextBlock(help_text="Why the service needs it, in one sentence.")
+    why = blocks.TextBlock(max_length=500, help_text="Why the service needs it, in one sentence.")
 
     class Meta:
         icon = "cogs"
@@ -40,7 +40,9 @@ class ComponentIngredientBlock(blocks.StructBlock):
 
 class StandardIngredientBlock(blocks.StructBlock):
     standard = SnippetChooserBlock("catalogue.Standard")
-    why = blocks.TextBlock(help_text="What the service must speak or meet, and why.")
+    why = blocks.TextBlock(
+        max_length=500, help_text="What the service must speak or meet, and why."
+    )
 
     class Meta:
         icon = "tick-inverse"
@@ -74,7 +76,7 @@ class IngredientsBlock(blocks.StreamBlock):
 
 class MethodStepBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=150)
-    body = blocks.RichTextBlock(features=["bold", "italic", "ul", "ol", "link"])
+    body = blocks.RichTextBlock(features=["bold", "italic", "ul", "ol", "link"], max_length=5000)
     design_system = blocks.ChoiceBlock(
         choices=design_system_choices,
         required=False,
@@ -138,7 +140,7 @@ class OutcomesBlock(blocks.StreamBlock):
 class VariationBlock(blocks.StructBlock):
     council_type = blocks.ChoiceBlock(choices=COUNCIL_TYPE_CHOICES)
     title = blocks.CharBlock(max_length=150)
-    body = blocks.RichTextBlock(features=["bold", "italic", "ul", "ol", "link"])
+    body = blocks.RichTextBlock(features=["bold", "italic", "ul", "ol", "link"], max_length=5000)
 
     class Meta:
         icon = "repeat"

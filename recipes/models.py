@@ -28,14 +28,18 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from catalogue.markdown import RenderedMarkdownField
 from catalogue.models import (
+    DESCRIPTION_MAX_LENGTH,
     MONEY,
+    STATEMENT_MAX_LENGTH,
     Component,
     Council,
     CouncilType,
     LocalService,
     ServiceArea,
     Standard,
+    text_limit,
 )
 
 from .blocks import (
@@ -60,7 +64,9 @@ class Maturity(models.TextChoices):
 class RecipeIndexPage(Page):
     """The list of all recipes at /recipes/, with filters."""
 
-    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        blank=True, features=RICH_TEXT_FEATURES, max_length=DESCRIPTION_MAX_LENGTH
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["patterns_site.HomePage"]
@@ -87,10 +93,14 @@ class RecipePage(Page):
     """One reusable service pattern: ingredients, method, costs, outcomes, who it serves."""
 
     summary = models.CharField(max_length=300, help_text="One or two sentences for lists.")
-    problem = RichTextField("Problem", features=RICH_TEXT_FEATURES)
+    problem = RichTextField(
+        "Problem", features=RICH_TEXT_FEATURES, max_length=DESCRIPTION_MAX_LENGTH
+    )
     user_needs = StreamField(UserNeedsBlock(), blank=True)
-    when_to_use = RichTextField(features=RICH_TEXT_FEATURES)
-    when_not_to_use = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    when_to_use = RichTextField(features=RICH_TEXT_FEATURES, max_length=DESCRIPTION_MAX_LENGTH)
+    when_not_to_use = RichTextField(
+        blank=True, features=RICH_TEXT_FEATURES, max_length=DESCRIPTION_MAX_LENGTH
+    )
 
     service_areas = ParentalManyToManyField(ServiceArea, blank=True, related_name="recipes")
     serves = ParentalManyToManyField(
@@ -296,7 +306,10 @@ class Adoption(ClusterableModel):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="adoptions")
     status = models.CharField(max_length=10, choices=Status.choices)
     live_since = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True, **text_limit(STATEMENT_MAX_LENGTH), help_text="The council's notes. Markdown."
+    )
+    notes_html = RenderedMarkdownField(source="notes")
     is_sample = models.BooleanField(
         "Sample data", default=False, help_text="Fictional figures for demonstration."
     )

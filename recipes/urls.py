@@ -1,5 +1,7 @@
 from django.urls import path
 
+from catalogue import converters  # noqa: F401 - registers the id and token converters
+
 from . import basket_views as views
 
 app_name = "basket"
@@ -8,15 +10,15 @@ urlpatterns = [
     path("basket/", views.basket_page, name="basket"),
     path("basket/add/", views.basket_add, name="add"),
     path("basket/choices/", views.basket_choices, name="choices"),
-    path("basket/lines/<int:component_id>/remove/", views.basket_remove, name="remove"),
+    path("basket/lines/<id:component_id>/remove/", views.basket_remove, name="remove"),
     path("basket/empty/", views.basket_empty, name="empty"),
     path("basket/council/", views.basket_council, name="council"),
     path("basket/basket.csv", views.basket_csv, name="csv"),
     path("basket/basket.json", views.basket_json, name="json"),
     path("basket/brief/", views.basket_brief, name="brief"),
     path("basket/save/", views.basket_save, name="save"),
-    path("basket/saved/<str:basket_id>/", views.saved_basket, name="saved"),
-    path("basket/saved/<str:basket_id>/basket.csv", views.saved_basket_csv, name="saved_csv"),
-    path("basket/saved/<str:basket_id>/copy/", views.saved_basket_copy, name="saved_copy"),
+    path("basket/saved/<token:basket_id>/", views.saved_basket, name="saved"),
+    path("basket/saved/<token:basket_id>/basket.csv", views.saved_basket_csv, name="saved_csv"),
+    path("basket/saved/<token:basket_id>/copy/", views.saved_basket_copy, name="saved_copy"),
     path("compare/", views.compare, name="compare"),
 ]

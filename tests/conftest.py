@@ -85,3 +85,99 @@ def reference_data(shared_data):
     module: loading takes seconds."""
     with shared_data():
         yield reference_data_load()
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, on a port of its own, that a test can stop
+    (SIGTERM), hang (SIGSTOP) and resume (SIGCONT) to see how the site copes."""
+
+    PORTS = range(6411, 6420)
+
+    def __init__(self, tmp_path):
+        import shutil
+        import socket
+        import subprocess
+        import time
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is missing: run `make test`, which installs it")
+        for port in self.PORTS:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+        else:
+            pytest.fail(f"No free port for a private Redis in {self.PORTS}")
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.paused = False
+        deadline = time.monotonic() + 10
+        while self.client_or_none() is None:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail("The private redis-server did not start")
+            time.sleep(0.02)
+
+    def client_or_none(self):
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_timeout=0.5)
+        try:
+            client.ping()
+        except redis.RedisError:
+            return None
+        return client
+
+    def keys(self, pattern="*") -> list[str]:
+        return sorted(key.decode() for key in self.client().keys(pattern))
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
+    def stop(self):
+        import signal
+
+        if self.paused:
+            self.resume()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+    def pause(self):
+        import signal
+
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self):
+        import signal
+
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A running private redis-server, stopped at the end of the test."""
+    server = PrivateRedis(tmp_path)
+    yield server
+    server.stop()
+
+
+def redis_cache_settings(url: str, **options) -> dict:
+    """CACHES as production sets them (patterns_site.settings.base) for a Redis URL."""
+    return {
+        "default": {
+            "BACKEND": "patterns_site.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "SOCKET_TIMEOUT": 0.25,
+            "SKIP_SECONDS": 5,
+            **options,
+        }
+    }

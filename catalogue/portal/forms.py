@@ -17,7 +17,22 @@ LOGO_MAX_SIDE = 600
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
-class OrganisationForm(ErrorSummaryMixin, forms.ModelForm):
+class TextLimitsMixin:
+    """Every text field's maximum length (from the model) checked with GOV.UK wording, and
+    no maxlength attribute: a browser would cut pasted text short without saying so, and
+    nothing a supplier wrote may be lost."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if limit:
+                name = str(field.label).removesuffix(" (optional)")
+                field.error_messages["max_length"] = f"{name} must be {limit:,} characters or fewer"
+                field.widget.attrs.pop("maxlength", None)
+
+
+class OrganisationForm(TextLimitsMixin, ErrorSummaryMixin, forms.ModelForm):
     is_sme = forms.TypedChoiceField(
         label="Is it a small or medium-sized enterprise (SME)?",
         help_text="Fewer than 250 staff, and turnover of £44 million or less or a balance "
@@ -99,7 +114,7 @@ class LogoField(forms.FileField):
         return image_reencode(upload, max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_SIDE)
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(TextLimitsMixin, forms.ModelForm):
     """One conformance claim. Suppliers never set verification: editors do, in the admin."""
 
     class Meta:
@@ -136,7 +151,7 @@ class ClaimFormSet(BaseChildFormSet):
             seen.add(standard_id)
 
 
-class OfferingForm(ErrorSummaryMixin, ClusterForm):
+class OfferingForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
     logo = LogoField(
         label="Logo (optional)",
         required=False,

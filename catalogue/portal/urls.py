@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .. import converters  # noqa: F401 - registers the id and token converters
 from . import views
 
 app_name = "portal"
@@ -18,17 +19,17 @@ organisation_urls = [
     path("leave/", views.organisation_leave, name="organisation_leave"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path(
-        "invitations/<int:invitation_id>/cancel/",
+        "invitations/<id:invitation_id>/cancel/",
         views.invitation_cancel,
         name="invitation_cancel",
     ),
     path("offerings/new/", views.offering_create, name="offering_create"),
-    path("offerings/<int:offering_id>/", include(offering_urls)),
+    path("offerings/<id:offering_id>/", include(offering_urls)),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:supplier_id>/", include(organisation_urls)),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organisations/<id:supplier_id>/", include(organisation_urls)),
+    path("invitations/<token:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import services
 from ..images import image_reencode
 from ..markdown import render_markdown
+from ..models import OFFERING_DESCRIPTION_MAX_LENGTH
 from . import selectors
 from .forms import InvitationForm, OfferingForm, OrganisationForm
 
@@ -402,7 +403,8 @@ def _can_use_markdown_tools(user) -> bool:
     return user.has_perm("wagtailadmin.access_admin") or user.supplier_memberships.exists()
 
 
-MARKDOWN_PREVIEW_MAX_CHARS = 50_000
+# The longest markdown field: a longer preview would only be refused on save.
+MARKDOWN_PREVIEW_MAX_CHARS = OFFERING_DESCRIPTION_MAX_LENGTH
 
 
 @require_POST

@@ -262,7 +262,6 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # django-markdownx renders previews with this function, so the preview is sanitised
 # exactly like the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "catalogue.markdown.render_markdown"
-MARKDOWNX_MARKDOWN_EXTENSIONS = ["markdown.extensions.sane_lists"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
 
@@ -349,8 +348,15 @@ ACCOUNT_RATE_LIMITS = {
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Optional at run time (patterns_site/cache.py): a stopped or hung Redis costs a request
+    # at most one short timeout, then is skipped for a few seconds; pages go uncached.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "patterns_site.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25")),
+            "SKIP_SECONDS": float(os.environ.get("REDIS_SKIP_SECONDS", "5")),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -193,3 +193,159 @@ def test_claim_columns_split_verified_from_claimed(client):
     ConformanceClaimFactory(offering=offering, standard__slug="uprn")
     row = read_csv(client.get("/data/offerings.csv"))[0]
     assert (row["verified_standards"], row["claimed_standards"]) == ("wcag-22", "uprn")
+
+
+# A database that fails before or while a download streams, under gunicorn, read with a
+# real HTTP client.
+
+
+class Gunicorn:
+    """gunicorn serving the site on 127.0.0.1 against a database URL, with test settings."""
+
+    def __init__(self, database_url: str):
+        import os
+        import socket
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "patterns_site.settings.test",
+            "DATABASE_URL": database_url,
+            "DB_CONN_MAX_AGE": "0",
+        }
+        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
+            [sys.executable, "-m", "gunicorn", "patterns_site.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60",
+             "--log-level", "warning"],
+            env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/robots.txt", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+
+    def get(self, path: str, *, receive_buffer: int = 4096):
+        """Send a GET with a small receive buffer, so that the server is still writing
+        (and fetching rows) while the test reads; returns the open response."""
+        import http.client
+        import socket
+
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.connect(("127.0.0.1", self.port))
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.sock = sock
+        connection.request("GET", path)
+        return connection.getresponse()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def read_to_the_end(response) -> tuple[bytes, bool]:
+    """The body and whether the chunked transfer ended cleanly (its last, empty chunk)."""
+    import http.client
+
+    body = b""
+    try:
+        while chunk := response.read(65536):
+            body += chunk
+    except http.client.IncompleteRead as error:
+        return body + error.partial, False
+    return body, True
+
+
+def database_url_of(connection) -> str:
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+@pytest.fixture
+def many_councils(transactional_db):
+    """Enough councils that the council download takes many database round trips."""
+    from catalogue.models import Council
+    from tests.factories import CouncilTypeFactory
+
+    council_type = CouncilTypeFactory()
+    Council.objects.bulk_create(
+        [
+            Council(
+                code=f"X{n:06d}",
+                slug=f"synthetic-council-{n}",
+                name=f"Synthetic council {n}",
+                official_name=f"Synthetic Council Number {n} of a very long name",
+                council_type=council_type,
+                nation="England",
+                region="Nowhere",
+            )
+            for n in range(20_000)
+        ],
+        batch_size=2000,
+    )
+    return 20_000
+
+
+@pytest.mark.parametrize("extension", ["csv", "json"])
+def test_a_database_failure_mid_stream_is_visible_to_the_client(many_councils, extension):
+    """Under gunicorn, the streaming connection is killed from a second connection part
+    way through (pg_terminate_backend): the client sees the transfer cut short, and the
+    bytes it has say so: a CSV's last line, a JSON that does not parse."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("kills a PostgreSQL backend")
+    server = Gunicorn(database_url_of(connection))
+    try:
+        response = server.get(f"/data/councils.{extension}")
+        assert response.status == 200
+        assert response.getheader("Transfer-Encoding") == "chunked"
+        first = response.read(4096)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1
+        rest, clean_end = read_to_the_end(response)
+    finally:
+        server.stop()
+    body = (first + rest).decode()
+    assert not clean_end, "the transfer ended as if the file were whole"
+    last_line = body.rstrip("\n").rsplit("\n", 1)[-1]
+    assert "this download is incomplete" in last_line
+    if extension == "csv":
+        rows = list(csv.reader(io.StringIO(body)))
+        assert rows[0][0] == "code"
+        assert len(rows) - 2 < many_councils
+    else:
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(body)
+
+
+@pytest.mark.parametrize("extension", ["csv", "json"])
+def test_a_database_down_before_the_first_byte_is_a_503(transactional_db, extension):
+    """With the database unreachable, a download answers 503 with a clear message, not a
+    200 with an empty or partial file."""
+    server = Gunicorn("postgres://postgres@127.0.0.1:5449/nothing_listens_here")
+    try:
+        response = server.get(f"/data/councils.{extension}")
+        body = response.read()
+    finally:
+        server.stop()
+    assert response.status == 503
+    error = json.loads(body)["error"]
+    assert error["status"] == 503
+    assert "database is not answering" in error["message"]

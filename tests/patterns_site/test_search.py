@@ -1,9 +1,12 @@
 """Site-wide search: one result list over every type, synonyms, facets, highlighting,
 suggestions, and bad input that never becomes a server error."""
 
+import re
+
 import pytest
 
 from patterns_site.models import SearchSynonym
+from patterns_site.search import normalise_query
 from tests.factories import (
     AdoptionFactory,
     ComponentFactory,
@@ -276,3 +279,97 @@ def test_search_makes_the_same_number_of_queries_at_any_size(client, catalogue):
     small = queries_for_search()
     OfferingFactory.create_batch(30, name="Notify relay", components=[catalogue["notify"]])
     assert queries_for_search() == small
+
+
+# FTS5 and tsquery syntax, unbalanced quotes and brackets, and operators on their own.
+HOSTILE_QUERIES = [
+    '">',
+    '"',
+    '""',
+    '"bins',
+    'bins"',
+    '"bins"',
+    "*",
+    "bin*",
+    "^bins",
+    "NEAR(",
+    "NEAR(bins permit)",
+    "NEAR(bins, 2)",
+    "AND",
+    "bins AND",
+    "OR bins",
+    "NOT",
+    "bins NOT permit",
+    "-",
+    "-bins",
+    "bins -permit",
+    ":",
+    "title:bins",
+    "{title}: bins",
+    "(",
+    ")",
+    "((bins)",
+    "bins)",
+    "+bins",
+    "bins & permit",
+    "bins | !permit",
+    "bins:*",
+    "<->",
+    "bins <-> permit",
+    "'",
+    "\\",
+    '\\"',
+    "[bins]",
+    "%",
+    "bins;",
+]
+
+
+def hostile_queries(count: int, seed: int = 11) -> list[str]:
+    """Random strings built from the characters and words either engine's syntax uses."""
+    import random
+
+    pieces = [*"\"'*^():-+&|!<>\\{}[] ", "NEAR", "AND", "OR", "NOT", "bins", "permit", "%s"]
+    generator = random.Random(seed)
+    return ["".join(generator.choices(pieces, k=generator.randint(1, 8))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES + hostile_queries(25))
+def test_any_text_is_a_search_not_an_error(client, catalogue, query):
+    """Search syntax typed by a user is searched for as text on SQLite and PostgreSQL:
+    the page answers 200 with its results or the no-results help, never a 503."""
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200, query
+    page = parse(response)
+    assert "Search" in text(page.find("h1"))
+    if normalise_query(query):
+        status = text(page.find(attrs={"role": "status"}))
+        assert re.fullmatch(r"\d+ results? for .+", status), status
+        found = bool(page.select(".app-card-list"))
+        assert found or "There are no matching results" in text(page)
+    suggested = client.get("/search/suggest/", {"q": query})
+    assert suggested.status_code == 200, query
+    assert isinstance(suggested.json()["results"], list)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"collection', 'collection">', "collection*", "(collection", "collection:", "-collection"],
+)
+def test_words_next_to_syntax_still_find_results(client, catalogue, query):
+    """A word typed next to quotes, brackets or operators is still found."""
+    response = client.get("/search/", {"q": query})
+    assert "Report a missed bin collection" in result_titles(response)
+
+
+def test_highlighting_never_splits_an_entity(client, catalogue):
+    """Words that are also entity names (lt, amp, quot) are marked where they are words,
+    and &, <, > and quotes are shown as written, not as broken entities."""
+    RecipePageFactory(title='Fish & chips < lt > "quot" amp\'s', slug="entities")
+    response = client.get("/search/", {"q": "lt quot amp"})
+    html = response.content.decode()
+    assert (
+        ">Fish &amp; chips &lt; <mark>lt</mark> &gt; &quot;<mark>quot</mark>&quot; "
+        "<mark>amp</mark>&#x27;s</a>"
+    ) in html
+    assert "&<mark>" not in html

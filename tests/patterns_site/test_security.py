@@ -102,7 +102,7 @@ def test_healthz_reports_the_database(client):
     """/healthz answers 200 with the database reachable."""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local"}
 
 
 def test_healthz_says_503_without_secrets_when_the_database_is_down(client):
@@ -111,7 +111,7 @@ def test_healthz_says_503_without_secrets_when_the_database_is_down(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert body == {"status": "unavailable", "database": "unreachable"}
+    assert body == {"status": "unavailable", "database": "unreachable", "cache": "local"}
 
 
 def test_pages_answer_a_friendly_503_when_the_database_is_down(page_tree):

@@ -190,7 +190,7 @@ def test_healthz_reports_ok_as_json(client, db):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "local"}
 
 
 def test_healthz_refuses_post(client, db):
