@@ -130,7 +130,7 @@ def test_component_council_and_supplier_filters(client):
 
 def test_bad_filters_and_pages_are_400_with_a_message(client):
     """An unknown parameter, an unknown value, a malformed page or a page_size over the
-    cap is a JSON 400 saying what is wrong."""
+    cap is a JSON 400 saying what is wrong; a page past the last is a JSON 404."""
     OfferingFactory()
     unknown = get_json(client, "/api/offerings/", status=400, colour="blue")
     assert "colour" in unknown["error"]["message"]
@@ -146,7 +146,7 @@ def test_bad_filters_and_pages_are_400_with_a_message(client):
         in get_json(client, "/api/offerings/", status=400, page_size="101")["error"]["message"]
     )
     assert (
-        "no page 3" in get_json(client, "/api/offerings/", status=400, page="3")["error"]["message"]
+        "no page 3" in get_json(client, "/api/offerings/", status=404, page="3")["error"]["message"]
     )
 
 
