@@ -218,9 +218,14 @@ def head_as_get(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "HEAD":
-            request.method = "GET"
-        return view(request, *args, **kwargs)
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            # Servers and the test client drop a HEAD response's body by the method.
+            request.method = "HEAD"
 
     return read_only(wrapper)
 
@@ -259,6 +264,9 @@ def parameter_schema(form_field) -> dict:
             else:
                 schema["enum"].append(str(value))
     schema["description"] = str(form_field.label or "")
+    if isinstance(form_field, ModelChoiceField):
+        model = form_field.queryset.model._meta.verbose_name
+        schema["description"] += f": a {model}'s {form_field.to_field_name}"
     if "enum" in schema and not form_field.required:
         # A page's form sends an empty select for "any": the API takes that as no filter.
         schema["enum"].append("")
@@ -552,127 +560,85 @@ def api_councils():
     return selectors.council_list().select_related("parent")
 
 
-router = Router()
 Slug = Annotated[str, Field(max_length=MAX_IDENTIFIER_LENGTH, description="The item's slug.")]
 
 
-@router.get(
-    "/components/",
-    response={200: page_of(ComponentOut), **ERRORS},
-    operation_id="components_list",
+def add_resource(
+    router: Router, segment: str, *, item, filterset, queryset, summary, decorate=list
+):
+    """Route one resource: its list at /<segment>/ (the FilterSet's API filters, one page
+    of results) and one item at /<segment>/{slug}/, both answering with the item schema.
+
+    queryset returns the items with what the schema reads (from the app's selectors, so
+    visibility rules apply); decorate adds to a list of items what a queryset cannot
+    (counts kept until content changes), in a fixed number of queries."""
+
+    @router.get(
+        f"/{segment}/",
+        response={200: page_of(item), **ERRORS},
+        operation_id=f"{segment}_list",
+        url_name=f"{segment}_list",
+        summary=summary,
+        tags=[segment],
+    )
+    def list_items(request, filters: Query[query_schema(filterset)]):
+        return filtered_page(request, filterset, queryset(), decorate=decorate)
+
+    @router.get(
+        f"/{segment}/{{slug}}/",
+        response={200: item, **ERRORS},
+        operation_id=f"{segment}_detail",
+        url_name=f"{segment}_detail",
+        summary=f"One of: {summary[0].lower()}{summary[1:]}",
+        tags=[segment],
+    )
+    def item_detail(request, slug: Slug):
+        return decorate([get_object_or_404(queryset(), slug=slug)])[0]
+
+
+router = Router()
+add_resource(
+    router,
+    "components",
+    item=ComponentOut,
+    filterset=ComponentFilterSet,
+    queryset=api_components,
+    decorate=selectors.with_component_counts,
     summary="Components: the generic capabilities services need.",
-    tags=["components"],
 )
-def component_list(request, filters: Query[query_schema(ComponentFilterSet)]):
-    return filtered_page(
-        request, ComponentFilterSet, api_components(), decorate=selectors.with_component_counts
-    )
-
-
-@router.get(
-    "/components/{slug}/",
-    response={200: ComponentOut, **ERRORS},
-    operation_id="components_detail",
-    summary="One component.",
-    tags=["components"],
-)
-def component_detail(request, slug: Slug):
-    component = get_object_or_404(api_components(), slug=slug)
-    return selectors.with_component_counts([component])[0]
-
-
-@router.get(
-    "/standards/",
-    response={200: page_of(StandardOut), **ERRORS},
-    operation_id="standards_list",
+add_resource(
+    router,
+    "standards",
+    item=StandardOut,
+    filterset=StandardFilterSet,
+    queryset=selectors.standard_list,
+    decorate=selectors.with_standard_counts,
     summary="Data, technical and accessibility standards.",
-    tags=["standards"],
 )
-def standard_list(request, filters: Query[query_schema(StandardFilterSet)]):
-    return filtered_page(
-        request,
-        StandardFilterSet,
-        selectors.standard_list(),
-        decorate=selectors.with_standard_counts,
-    )
-
-
-@router.get(
-    "/standards/{slug}/",
-    response={200: StandardOut, **ERRORS},
-    operation_id="standards_detail",
-    summary="One standard.",
-    tags=["standards"],
-)
-def standard_detail(request, slug: Slug):
-    standard = get_object_or_404(selectors.standard_list(), slug=slug)
-    return selectors.with_standard_counts([standard])[0]
-
-
-@router.get(
-    "/offerings/",
-    response={200: page_of(OfferingOut), **ERRORS},
-    operation_id="offerings_list",
+add_resource(
+    router,
+    "offerings",
+    item=OfferingOut,
+    filterset=OfferingFilterSet,
+    queryset=api_offerings,
     summary="Published offerings, with prices and conformance claims.",
-    tags=["offerings"],
 )
-def offering_list(request, filters: Query[query_schema(OfferingFilterSet)]):
-    return filtered_page(request, OfferingFilterSet, api_offerings())
-
-
-@router.get(
-    "/offerings/{slug}/",
-    response={200: OfferingOut, **ERRORS},
-    operation_id="offerings_detail",
-    summary="One published offering.",
-    tags=["offerings"],
-)
-def offering_detail(request, slug: Slug):
-    return get_object_or_404(api_offerings(), slug=slug)
-
-
-@router.get(
-    "/suppliers/",
-    response={200: page_of(SupplierOut), **ERRORS},
-    operation_id="suppliers_list",
+add_resource(
+    router,
+    "suppliers",
+    item=SupplierOut,
+    filterset=SupplierFilterSet,
+    queryset=selectors.supplier_list,
     summary="Suppliers that list offerings.",
-    tags=["suppliers"],
 )
-def supplier_list(request, filters: Query[query_schema(SupplierFilterSet)]):
-    return filtered_page(request, SupplierFilterSet, selectors.supplier_list())
-
-
-@router.get(
-    "/suppliers/{slug}/",
-    response={200: SupplierOut, **ERRORS},
-    operation_id="suppliers_detail",
-    summary="One supplier.",
-    tags=["suppliers"],
-)
-def supplier_detail(request, slug: Slug):
-    return get_object_or_404(selectors.supplier_list(), slug=slug)
-
-
-@router.get(
-    "/councils/",
-    response={200: page_of(CouncilOut), **ERRORS},
-    operation_id="councils_list",
+add_resource(
+    router,
+    "councils",
+    item=CouncilOut,
+    filterset=CouncilFilterSet,
+    queryset=api_councils,
     summary="UK councils, from mySociety's register (CC BY 4.0).",
-    tags=["councils"],
 )
-def council_list(request, filters: Query[query_schema(CouncilFilterSet)]):
-    return filtered_page(request, CouncilFilterSet, api_councils())
-
-
-@router.get(
-    "/councils/{slug}/",
-    response={200: CouncilOut, **ERRORS},
-    operation_id="councils_detail",
-    summary="One council.",
-    tags=["councils"],
-)
-def council_detail(request, slug: Slug):
-    return get_object_or_404(api_councils(), slug=slug)
 
 
 @read_only

@@ -10,23 +10,18 @@ the same number of queries whatever it holds.
 from datetime import date, datetime
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router
+from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
 from catalogue.api import (
-    ERRORS,
     DecimalText,
     Money,
     Ref,
-    Slug,
     Strict,
     Url,
+    add_resource,
     decimal_text,
-    filtered_page,
     money,
-    page_of,
-    query_schema,
 )
 from catalogue.models import Component, Standard
 
@@ -347,25 +342,12 @@ def recipes_prepare(pages: list[RecipePage]) -> list[RecipePage]:
 
 
 router = Router()
-
-
-@router.get(
-    "/recipes/",
-    response={200: page_of(RecipeOut), **ERRORS},
-    operation_id="recipes_list",
+add_resource(
+    router,
+    "recipes",
+    item=RecipeOut,
+    filterset=RecipeFilterSet,
+    queryset=api_recipes,
+    decorate=recipes_prepare,
     summary="Live recipes, with ingredients, method, costs, outcomes, adoptions and change log.",
-    tags=["recipes"],
 )
-def recipe_list_view(request, filters: Query[query_schema(RecipeFilterSet)]):
-    return filtered_page(request, RecipeFilterSet, api_recipes(), decorate=recipes_prepare)
-
-
-@router.get(
-    "/recipes/{slug}/",
-    response={200: RecipeOut, **ERRORS},
-    operation_id="recipes_detail",
-    summary="One live recipe.",
-    tags=["recipes"],
-)
-def recipe_detail_view(request, slug: Slug):
-    return recipes_prepare([get_object_or_404(api_recipes(), slug=slug)])[0]

@@ -7,6 +7,7 @@ import time
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from django.db.backends.signals import connection_created
 from schemathesis.engine import Status, events
 
@@ -48,7 +49,7 @@ def catalogue(transactional_db):
     connection_created.disconnect(remember)
     # The worker threads have ended; their connections would keep the test database open.
     for wrapper in opened:
-        if wrapper.connection is not None:
+        if wrapper is not connections[wrapper.alias] and wrapper.connection is not None:
             wrapper.connection.close()
 
 
@@ -69,10 +70,13 @@ def test_api_answers_as_its_schema_says(catalogue):
         "/api/openapi.json", get_wsgi_application(), config=config
     )
     started = time.monotonic()
-    cases, failures, errors, operations = 0, [], [], set()
+    cases, failures, errors, operations, by_phase = 0, [], [], set(), {}
     for event in schemathesis.engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             cases += len(event.recorder.cases)
+            by_phase[event.phase.name] = by_phase.get(event.phase.name, 0) + len(
+                event.recorder.cases
+            )
             operations.add(event.label)
             for case_id, checks in event.recorder.checks.items():
                 for check in checks:
@@ -82,7 +86,10 @@ def test_api_answers_as_its_schema_says(catalogue):
         elif isinstance(event, events.NonFatalError | events.FatalError):
             errors.append(str(event.info if hasattr(event, "info") else event))
     elapsed = time.monotonic() - started
-    print(f"schemathesis: {cases} cases over {len(operations)} operations in {elapsed:.1f} s")
+    print(
+        f"schemathesis: {cases} cases {by_phase} over {len(operations)} operations "
+        f"in {elapsed:.1f} s"
+    )
     assert not errors, errors[:3]
     assert not failures, sorted(set(failures))[:10]
     # All twelve operations (six lists, six details) were exercised, many times.
