@@ -14,6 +14,7 @@ from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
 from catalogue.api import (
+    CouncilTypeRef,
     DecimalText,
     Money,
     Ref,
@@ -35,11 +36,6 @@ HTML = "HTML."
 class LgslService(Strict):
     identifier: int
     label: str
-
-
-class CouncilTypeCode(Strict):
-    code: str
-    name: str
 
 
 class Population(Strict):
@@ -176,7 +172,7 @@ class RecipeOut(Strict):
     last_published_at: datetime | None
     service_areas: list[Ref]
     lgsl_services: list[LgslService]
-    serves: list[CouncilTypeCode]
+    serves: list[CouncilTypeRef]
     population: Population
     problem: str = Field(..., description=HTML)
     user_needs: list[UserNeed]

@@ -83,11 +83,14 @@ def shape(value):
 
 @pytest.fixture
 def catalogue():
-    uprn = StandardFactory(slug="uprn")
-    pay = ComponentFactory(slug="pay", standards=[uprn])
-    supplier = SupplierFactory(slug="acme", is_sme=True)
+    # Every name is given, so which item comes first in a list (by name) does not hang on
+    # the factories' counters, which other tests move on.
+    uprn = StandardFactory(slug="uprn", name="UPRN")
+    pay = ComponentFactory(slug="pay", name="Pay", standards=[uprn])
+    supplier = SupplierFactory(slug="acme", name="Acme", is_sme=True)
     offering = OfferingFactory(
         slug="paybox",
+        name="PayBox",
         supplier=supplier,
         components=[pay],
         open_source_licence="MIT",
@@ -95,12 +98,15 @@ def catalogue():
         price_max=Decimal("500"),
     )
     ConformanceClaimFactory(offering=offering, standard=uprn, verified=True)
-    ConformanceClaimFactory(offering=offering, standard=StandardFactory())
-    OfferingFactory()
-    council = CouncilFactory(slug="leeds", parent=CouncilFactory(), population=800000)
-    CouncilFactory(population=None)
+    ConformanceClaimFactory(offering=offering, standard=StandardFactory(name="Zeta"))
+    OfferingFactory(name="Zebra", supplier=SupplierFactory(name="Zed"))
+    council = CouncilFactory(
+        slug="leeds", name="Leeds", parent=CouncilFactory(name="West"), population=800000
+    )
+    CouncilFactory(name="Zennor", population=None)
     recipe = RecipePageFactory(
         slug="bins",
+        title="Bins",
         components=[pay],
         standards=[uprn],
         people=[("Developer", "10")],
@@ -122,7 +128,7 @@ def catalogue():
     AdoptionOutcomeFactory(
         adoption=AdoptionFactory(recipe=recipe, council=council), baseline=Decimal("3")
     )
-    RecipePageFactory()
+    RecipePageFactory(title="Zoo")
 
 
 def test_every_answer_keeps_the_recorded_shape(client, catalogue):
