@@ -37,11 +37,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db, django_db_serialized_rollback):
-    """A live server with the demo content loaded, as `make run` serves it.
-
-    A transactional test empties every table when it ends; the serialized rollback puts
-    back what migrations created (the default search synonyms), which later tests use."""
+def demo_site(live_server, transactional_db):
+    """A live server with the demo content loaded, as `make run` serves it."""
     call_command("load_demo_data", verbosity=0)
     return live_server
 

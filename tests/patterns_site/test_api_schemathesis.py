@@ -28,11 +28,10 @@ TIME_LIMIT = 60
 
 
 @pytest.fixture
-def catalogue(transactional_db, django_db_serialized_rollback):
+def catalogue(transactional_db):
     """A small catalogue, committed: schemathesis sends its requests from its own worker
     threads, whose database connections see only committed rows. The filters' allowed
-    values (slugs, codes) in the schema come from these rows. The serialized rollback
-    puts back what migrations created once the test has emptied the tables."""
+    values (slugs, codes) in the schema come from these rows."""
     standard = StandardFactory(slug="uprn")
     component = ComponentFactory(slug="pay", standards=[standard])
     offering = OfferingFactory(slug="paybox", components=[component], open_source_licence="MIT")
