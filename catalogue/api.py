@@ -1,29 +1,46 @@
-"""The read-only JSON API for the catalogue, and the small JSON layer every API view uses.
+"""The read-only JSON API for the catalogue (a django-ninja router with one schema per
+resource), and the HTTP/JSON layer every API and download view uses: errors, CORS,
+pagination, money as text.
 
-Plain Django views rather than a framework: the API is read-only, its shapes are few, and
-writing the serialisation by hand keeps every endpoint's queries in view (a fixed number
-at any data size, pinned by tests). recipes.api builds on the helpers here; the catalogue
-never imports recipes.
+Responses are declared as pydantic schemas and the query parameters are derived from
+each list's FilterSet (filters.py), so ninja's OpenAPI document at /api/openapi.json
+describes exactly what the views accept and answer. Every endpoint makes a fixed number
+of queries at any data size (pinned by tests). patterns_site mounts the routers of this
+module and of recipes.api on one ReadOnlyApi; the catalogue never imports recipes.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from functools import wraps
+from typing import Annotated, Any
 
-from django import forms
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
+from django.forms import BooleanField, ChoiceField, ModelChoiceField
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import URLPattern
 from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
+from pydantic import ConfigDict, create_model
 
 from . import selectors
-from .forms import ComponentFilterForm, CouncilFilterForm, OfferingFilterForm, SupplierFilterForm
-from .models import Component, ConformanceClaim, Council, Offering, Standard, Supplier
+from .filters import (
+    ComponentFilterSet,
+    CouncilFilterSet,
+    OfferingFilterSet,
+    StandardFilterSet,
+    SupplierFilterSet,
+)
+from .models import Component, ConformanceClaim, Offering, Standard
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# A slug, code or id in an address is never longer (Wagtail's slugs are the longest).
+MAX_IDENTIFIER_LENGTH = 255
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -31,6 +48,36 @@ CORS_HEADERS = {
     "Access-Control-Allow-Headers": "Accept, Content-Type",
     "Access-Control-Max-Age": "86400",
 }
+NOT_FOUND = "Not found. Check the slug in the address."
+
+
+# The JSON layer: errors, CORS, methods, money.
+
+
+class Strict(Schema):
+    """A response schema: every field required, none other (additionalProperties: false).
+
+    Said in the document only: extra="forbid" would make ninja validate a model object's
+    __dict__ rather than read its fields through the resolvers."""
+
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+
+class ErrorDetail(Strict):
+    status: int
+    message: str
+    fields: dict[str, list[str]] = Field(
+        None, description="Each invalid parameter's problems, when there are any."
+    )
+
+
+class Error(Strict):
+    """Every error the API and the downloads answer, whatever its status."""
+
+    error: ErrorDetail
+
+
+ERRORS = {400: Error, 404: Error, 405: Error}
 
 
 class ApiError(Exception):
@@ -51,19 +98,22 @@ def cors_allow_read(response: HttpResponse) -> HttpResponse:
 
 
 def error_response(status: int, message: str, errors: dict | None = None) -> JsonResponse:
+    """An error in the shape the Error schema documents."""
     body = {"error": {"status": status, "message": message}}
     if errors:
         body["error"]["fields"] = errors
     return JsonResponse(body, status=status)
 
 
-def api_json(data) -> JsonResponse:
-    # Decimals are written as strings (DjangoJSONEncoder), so money never passes through float.
-    return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+def is_valid_identifier(value: str) -> bool:
+    """Whether text from an address can be looked up: PostgreSQL refuses a NUL byte, and no
+    slug is longer than a slug field holds."""
+    return "\x00" not in value and len(value) <= MAX_IDENTIFIER_LENGTH
 
 
 def read_only(view: Callable) -> Callable:
-    """Wrap an API or download view: GET and HEAD only, CORS for reading, errors as JSON.
+    """Wrap an API or download view: GET and HEAD only, CORS for reading, errors as JSON,
+    and an identifier in the address that cannot name anything is a 404 before any query.
 
     CSRF-exempt so that a POST is answered with 405 rather than a CSRF 403: nothing here
     writes, and there is no session state to protect.
@@ -77,27 +127,206 @@ def read_only(view: Callable) -> Callable:
             response = error_response(
                 405, f"{request.method} is not allowed: this API is read-only. Use GET."
             )
+        elif not all(is_valid_identifier(str(value)) for value in kwargs.values()):
+            response = error_response(404, NOT_FOUND)
         else:
             try:
                 response = view(request, *args, **kwargs)
             except ApiError as error:
                 response = error_response(error.status, error.message, error.errors)
             except Http404:
-                response = error_response(404, "Not found. Check the slug in the address.")
+                response = error_response(404, NOT_FOUND)
         response["Allow"] = ", ".join(SAFE_METHODS)
         return cors_allow_read(response)
 
     return csrf_exempt(wrapper)
 
 
-def filters_clean(request, form_class: type[forms.Form] | None, filters: Iterable[str] = ()):
-    """Validate the query string with the site's own filter form: unknown parameters and
-    invalid values are a 400 that names each problem, before the listed objects are read.
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
-    Only the documented filters are accepted, so a filter added to the site's form does
-    not change the API's contract until it is added to the OpenAPI schema too.
-    """
-    allowed = {"page", "page_size", *filters}
+
+def decimal_text(value) -> str | None:
+    """A decimal as plain text ("12.5", never "1.25E+1" or a float), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return f"{number:f}" if number.is_finite() else None
+
+
+MONEY_PATTERN = r"^\d+\.\d{2}$"
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+Money = Annotated[
+    str, Field(pattern=MONEY_PATTERN, description="Pounds as a decimal string, never a float.")
+]
+DecimalText = Annotated[str, Field(pattern=DECIMAL_PATTERN, description="A decimal as a string.")]
+Url = Annotated[str, Field(json_schema_extra={"format": "uri"})]
+
+
+class JsonApiRenderer(JSONRenderer):
+    # Decimals, dates and times as DjangoJSONEncoder writes them; text as it is, not \u-escaped.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class ReadOnlyApi(NinjaAPI):
+    """django-ninja with this site's contract: read-only, CORS for reading, errors in one
+    JSON shape ({"error": {"status", "message", "fields"}}), 400 for a bad parameter."""
+
+    def __init__(self, **kwargs):
+        super().__init__(renderer=JsonApiRenderer(), **kwargs)
+        self.add_exception_handler(ApiError, self._api_error)
+        self.add_exception_handler(Http404, self._not_found)
+        self.add_exception_handler(ValidationError, self._invalid)
+
+    def create_response(self, request, data, **kwargs):
+        response = super().create_response(request, data, **kwargs)
+        # As every error and download says: JSON is UTF-8 whatever a charset would say.
+        response["Content-Type"] = "application/json"
+        return response
+
+    def _api_error(self, request, error: ApiError):
+        return error_response(error.status, error.message, error.errors)
+
+    def _not_found(self, request, error):
+        return error_response(404, NOT_FOUND)
+
+    def _invalid(self, request, error: ValidationError):
+        # Ninja checks only what the schemas declare beyond the FilterSets (a path
+        # parameter's length): in the address, that is no such item.
+        if any(detail["loc"][0] == "path" for detail in error.errors):
+            return error_response(404, NOT_FOUND)
+        fields = {}
+        for detail in error.errors:
+            fields.setdefault(str(detail["loc"][-1]), []).append(detail["msg"])
+        return error_response(400, "Invalid filter value.", fields)
+
+    def _get_urls(self):
+        # Every view ninja routes (operations and the schema) answers through read_only,
+        # which handles HEAD as GET, OPTIONS and the 405 before ninja sees the request.
+        return [
+            URLPattern(url.pattern, head_as_get(url.callback), url.default_args, url.name)
+            for url in super()._get_urls()
+        ]
+
+
+def head_as_get(view: Callable) -> Callable:
+    """A ninja view under read_only, with HEAD served as GET (the server drops the body):
+    ninja routes by method and would answer HEAD with 405."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            # Servers and the test client drop a HEAD response's body by the method.
+            request.method = "HEAD"
+
+    return read_only(wrapper)
+
+
+# Query parameters: the FilterSet's filters, as the OpenAPI document describes them.
+
+PAGINATION = {
+    "page": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 1,
+        "description": "Page number, from 1. A page past the last is a 404.",
+    },
+    "page_size": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_PAGE_SIZE,
+        "default": DEFAULT_PAGE_SIZE,
+        "description": f"Results per page, at most {MAX_PAGE_SIZE}.",
+    },
+}
+
+
+def parameter_schema(form_field) -> dict:
+    """The JSON Schema of one filter's values, read from its form field when the OpenAPI
+    document is generated (choices from the database are current)."""
+    schema: dict[str, Any] = {"type": "string"}
+    empty = "off" if isinstance(form_field, BooleanField) else "the default order"
+    if isinstance(form_field, BooleanField):
+        schema["enum"] = list(getattr(form_field, "values", {"true": True, "false": False}))
+    elif isinstance(form_field, ModelChoiceField | ChoiceField):
+        schema["enum"] = []
+        for value, label in form_field.choices:
+            if str(value) == "":
+                empty = str(label).lower()
+            else:
+                schema["enum"].append(str(value))
+    schema["description"] = str(form_field.label or "")
+    if isinstance(form_field, ModelChoiceField):
+        model = form_field.queryset.model._meta.verbose_name
+        schema["description"] += f": a {model}'s {form_field.to_field_name}"
+    if "enum" in schema and not form_field.required:
+        # A page's form sends an empty select for "any": the API takes that as no filter.
+        schema["enum"].append("")
+        schema["description"] += f". Empty or absent: {empty}."
+    return schema
+
+
+def query_schema(filterset_class) -> type[Schema]:
+    """A ninja query schema for a list: the FilterSet's API filters and the pagination.
+
+    The fields accept any text, because the FilterSet validates the values (with the same
+    messages as the site's list pages); each field's JSON Schema is the filter's, so the
+    OpenAPI document lists each filter with its allowed values, declared once."""
+
+    def described(name):
+        def describe(schema: dict) -> None:
+            schema.clear()
+            if name in PAGINATION:
+                schema.update(PAGINATION[name])
+            else:
+                schema.update(parameter_schema(filterset_class.base_filters[name].field))
+
+        return describe
+
+    names = [*filterset_class.api_filters, *PAGINATION]
+    fields = {name: (str | None, Field(None, json_schema_extra=described(name))) for name in names}
+    return create_model(f"{filterset_class.__name__}Query", __base__=Schema, **fields)
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The schema of one page of a list: {count, page, page_size, next, previous, results}."""
+    return create_model(
+        f"{item.__name__}Page",
+        __base__=Strict,
+        count=(int, ...),
+        page=(int, ...),
+        page_size=(int, ...),
+        next=(Url | None, ...),
+        previous=(Url | None, ...),
+        results=(list[item], ...),
+    )
+
+
+def positive_int(request, name: str, default: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ApiError(400, f"{name} must be a whole number of 1 or more, not {raw[:40]!r}.")
+    return int(raw)
+
+
+def filtered_page(request, filterset_class, queryset, *, decorate=list) -> dict:
+    """One page of a filtered list, with count and links to the next and previous pages.
+
+    Only the API's filters are accepted, so a filter added to a list page joins the API's
+    contract when it is named in the FilterSet's api_filters. An unknown parameter or an
+    invalid value is a 400 that names each problem, before the listed objects are read;
+    a page past the last is a 404."""
+    allowed = {*filterset_class.api_filters, *PAGINATION}
     unknown = sorted(set(request.GET) - allowed)
     if unknown:
         raise ApiError(
@@ -105,35 +334,19 @@ def filters_clean(request, form_class: type[forms.Form] | None, filters: Iterabl
             f"Unknown query parameter: {', '.join(unknown)}. "
             f"Allowed: {', '.join(sorted(allowed))}.",
         )
-    if form_class is None:
-        return None
-    params = {key: value for key, value in request.GET.items() if key in filters}
-    form = form_class(params)
-    if not form.is_valid():
-        fields = {name: [str(message) for message in errs] for name, errs in form.errors.items()}
+    params = {key: value for key, value in request.GET.items() if key not in PAGINATION}
+    filterset = filterset_class(params, queryset)
+    if not filterset.is_valid():
+        fields = {name: [str(m) for m in errors] for name, errors in filterset.errors.items()}
         raise ApiError(400, "Invalid filter value.", fields)
-    return form
-
-
-def positive_int(request, name: str, default: int) -> int:
-    raw = request.GET.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ApiError(400, f"{name} must be a whole number of 1 or more, not {raw[:40]!r}.")
-    return int(raw)
-
-
-def paginated(request, queryset: QuerySet, serialise: Callable[[list], list]) -> JsonResponse:
-    """One page of results with count and links to the next and previous pages."""
     size = positive_int(request, "page_size", DEFAULT_PAGE_SIZE)
     if size > MAX_PAGE_SIZE:
         raise ApiError(400, f"page_size can be at most {MAX_PAGE_SIZE}.")
     number = positive_int(request, "page", 1)
-    paginator = Paginator(queryset, size)
+    paginator = Paginator(filterset.qs, size)
     if number > max(paginator.num_pages, 1):
         raise ApiError(
-            400, f"There is no page {number}: there are {paginator.num_pages} pages of results."
+            404, f"There is no page {number}: there are {paginator.num_pages} pages of results."
         )
     page = paginator.page(number)
 
@@ -142,146 +355,179 @@ def paginated(request, queryset: QuerySet, serialise: Callable[[list], list]) ->
         query["page"] = str(to)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    return api_json(
-        {
-            "count": paginator.count,
-            "page": number,
-            "page_size": size,
-            "next": link(number + 1) if page.has_next() else None,
-            "previous": link(number - 1) if page.has_previous() else None,
-            "results": serialise(list(page.object_list)),
-        }
-    )
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
-
-
-# Serialisation. Each function takes objects fetched with the prefetches its selector
-# below names, and reads nothing else from the database.
-
-
-def standard_ref(standard: Standard) -> dict:
-    return {"slug": standard.slug, "name": standard.name}
-
-
-def component_ref(component: Component) -> dict:
-    return {"slug": component.slug, "name": component.name}
-
-
-def component_data(component: Component, request) -> dict:
     return {
-        "slug": component.slug,
-        "name": component.name,
-        "category": component.category,
-        "category_label": component.get_category_display(),
-        "summary": component.summary,
-        "description": component.description,
-        "standards": [standard_ref(s) for s in component.standards.all()],
-        "offering_count": component.offering_count,
-        "recipe_count": component.recipe_count,
-        "url": absolute(request, component.get_absolute_url()),
+        "count": paginator.count,
+        "page": number,
+        "page_size": size,
+        "next": link(number + 1) if page.has_next() else None,
+        "previous": link(number - 1) if page.has_previous() else None,
+        "results": decorate(list(page.object_list)),
     }
 
 
-def standard_data(standard: Standard, request) -> dict:
-    return {
-        "slug": standard.slug,
-        "name": standard.name,
-        "short_name": standard.short_name,
-        "category": standard.category,
-        "category_label": standard.get_category_display(),
-        "summary": standard.summary,
-        "description": standard.description,
-        "official_url": standard.url,
-        "owner": standard.owner,
-        "licence": standard.licence,
-        "component_count": standard.component_count,
-        "offering_count": standard.offering_count,
-        "url": absolute(request, standard.get_absolute_url()),
-    }
+def absolute_url(obj, context) -> str:
+    return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-def supplier_data(supplier: Supplier, request) -> dict:
+# The catalogue's resources. Each schema reads only what its queryset below prefetches.
+
+
+class Ref(Strict):
+    slug: str
+    name: str
+
+
+class ComponentOut(Strict):
+    slug: str
+    name: str
+    category: str = Field(..., json_schema_extra={"enum": Component.Category.values})
+    category_label: str
+    summary: str
+    description: str
+    standards: list[Ref]
+    offering_count: int
+    recipe_count: int
+    url: Url
+
+    @staticmethod
+    def resolve_category_label(obj) -> str:
+        return obj.get_category_display()
+
+    resolve_url = staticmethod(absolute_url)
+
+
+class StandardOut(Strict):
+    slug: str
+    name: str
+    short_name: str
+    category: str = Field(..., json_schema_extra={"enum": Standard.Category.values})
+    category_label: str
+    summary: str
+    description: str
+    official_url: str
+    owner: str
+    licence: str
+    component_count: int
+    offering_count: int
+    url: Url
+
+    @staticmethod
+    def resolve_category_label(obj) -> str:
+        return obj.get_category_display()
+
+    @staticmethod
+    def resolve_official_url(obj) -> str:
+        return obj.url
+
+    resolve_url = staticmethod(absolute_url)
+
+
+class SupplierOut(Strict):
     # contact_email is private and deliberately absent.
-    return {
-        "slug": supplier.slug,
-        "name": supplier.name,
-        "website": supplier.website,
-        "companies_house_number": supplier.companies_house_number,
-        "is_sme": supplier.is_sme,
-        "description": supplier.description,
-        "is_sample": supplier.is_sample,
-        "offering_count": supplier.offering_count,
-        "url": absolute(request, supplier.get_absolute_url()),
-    }
+    slug: str
+    name: str
+    website: str
+    companies_house_number: str
+    is_sme: bool | None
+    description: str
+    is_sample: bool = Field(..., description="A fictional sample supplier.")
+    offering_count: int
+    url: Url
+
+    resolve_url = staticmethod(absolute_url)
 
 
-def claim_data(claim: ConformanceClaim) -> dict:
+class OfferingSupplier(Strict):
+    slug: str
+    name: str
+    is_sample: bool
+
+
+class Pricing(Strict):
+    currency: str = Field(..., json_schema_extra={"enum": ["GBP"]})
+    unit: str = Field(..., json_schema_extra={"enum": Offering.PricingUnit.values})
+    unit_label: str
+    price: Money
+    price_max: Money | None
+    setup_fee: Money | None
+    notes: str
+
+
+class ClaimOut(Strict):
     # Who verified a claim is personal data; only whether and when is public.
-    return {
-        "standard": standard_ref(claim.standard),
-        "evidence_url": claim.evidence_url,
-        "statement": claim.statement,
-        "verified": claim.is_verified,
-        "verified_at": claim.verified_at,
-    }
+    standard: Ref
+    evidence_url: str
+    statement: str
+    verified: bool
+    verified_at: datetime | None
+
+    @staticmethod
+    def resolve_verified(obj) -> bool:
+        return obj.is_verified
 
 
-def offering_data(offering: Offering, request) -> dict:
-    return {
-        "slug": offering.slug,
-        "name": offering.name,
-        "supplier": {
-            "slug": offering.supplier.slug,
-            "name": offering.supplier.name,
-            "is_sample": offering.supplier.is_sample,
-        },
-        "summary": offering.summary,
-        "description": offering.description,
-        "components": [component_ref(c) for c in offering.components.all()],
-        "pricing": {
+class OfferingOut(Strict):
+    slug: str
+    name: str
+    supplier: OfferingSupplier
+    summary: str
+    description: str = Field(..., description="Markdown.")
+    components: list[Ref]
+    pricing: Pricing
+    hosting: str = Field(..., json_schema_extra={"enum": Offering.Hosting.values})
+    hosting_label: str
+    gcloud_service_id: str
+    open_source_licence: str
+    repository_url: str
+    claims: list[ClaimOut]
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+    url: Url
+
+    @staticmethod
+    def resolve_pricing(obj) -> dict:
+        return {
             "currency": "GBP",
-            "unit": offering.pricing_unit,
-            "unit_label": offering.get_pricing_unit_display(),
-            "price": money(offering.price),
-            "price_max": money(offering.price_max),
-            "setup_fee": money(offering.setup_fee),
-            "notes": offering.pricing_notes,
-        },
-        "hosting": offering.hosting,
-        "hosting_label": offering.get_hosting_display(),
-        "gcloud_service_id": offering.gcloud_service_id,
-        "open_source_licence": offering.open_source_licence,
-        "repository_url": offering.repository_url,
-        "claims": [claim_data(claim) for claim in offering.claims.all()],
-        "first_published_at": offering.first_published_at,
-        "last_published_at": offering.last_published_at,
-        "url": absolute(request, offering.get_absolute_url()),
-    }
+            "unit": obj.pricing_unit,
+            "unit_label": obj.get_pricing_unit_display(),
+            "price": money(obj.price),
+            "price_max": money(obj.price_max),
+            "setup_fee": money(obj.setup_fee),
+            "notes": obj.pricing_notes,
+        }
+
+    @staticmethod
+    def resolve_hosting_label(obj) -> str:
+        return obj.get_hosting_display()
+
+    resolve_url = staticmethod(absolute_url)
 
 
-def council_data(council: Council, request) -> dict:
-    return {
-        "slug": council.slug,
-        "code": council.code,
-        "gss_code": council.gss_code,
-        "name": council.name,
-        "official_name": council.official_name,
-        "council_type": {"code": council.council_type.code, "name": council.council_type.name},
-        "nation": council.nation,
-        "region": council.region,
-        "population": council.population,
-        "homepage_url": council.homepage_url,
-        "parent": council.parent.slug if council.parent_id else None,
-        "adoption_count": council.adoption_count,
-        "url": absolute(request, council.get_absolute_url()),
-    }
+class CouncilTypeRef(Strict):
+    code: str
+    name: str
+
+
+class CouncilOut(Strict):
+    slug: str
+    code: str = Field(..., description="mySociety local authority code.")
+    gss_code: str
+    name: str
+    official_name: str
+    council_type: CouncilTypeRef
+    nation: str
+    region: str
+    population: int | None
+    homepage_url: str
+    parent: str | None = Field(..., description="Slug of the county council above.")
+    adoption_count: int
+    url: Url
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.slug if obj.parent_id else None
+
+    resolve_url = staticmethod(absolute_url)
 
 
 # Querysets: the site's selectors plus what the JSON needs.
@@ -314,104 +560,85 @@ def api_councils():
     return selectors.council_list().select_related("parent")
 
 
-API_FILTERS = {
-    "components": ("category",),
-    "standards": (),
-    "offerings": ("component", "hosting", "open_source"),
-    "suppliers": ("sme",),
-    "councils": ("council_type", "region"),
-}
+Slug = Annotated[str, Field(max_length=MAX_IDENTIFIER_LENGTH, description="The item's slug.")]
 
 
-def list_view(request, *, queryset, serialise, form_class=None, filters=(), decorate=list):
-    form = filters_clean(request, form_class, filters)
-    if form is not None:
-        queryset = form.filter(queryset)
-    return paginated(
-        request, queryset, lambda items: [serialise(o, request) for o in decorate(items)]
+def add_resource(
+    router: Router, segment: str, *, item, filterset, queryset, summary, decorate=list
+):
+    """Route one resource: its list at /<segment>/ (the FilterSet's API filters, one page
+    of results) and one item at /<segment>/{slug}/, both answering with the item schema.
+
+    queryset returns the items with what the schema reads (from the app's selectors, so
+    visibility rules apply); decorate adds to a list of items what a queryset cannot
+    (counts kept until content changes), in a fixed number of queries."""
+
+    @router.get(
+        f"/{segment}/",
+        response={200: page_of(item), **ERRORS},
+        operation_id=f"{segment}_list",
+        url_name=f"{segment}_list",
+        summary=summary,
+        tags=[segment],
     )
+    def list_items(request, filters: Query[query_schema(filterset)]):
+        return filtered_page(request, filterset, queryset(), decorate=decorate)
 
-
-@read_only
-def component_list(request):
-    return list_view(
-        request,
-        queryset=api_components(),
-        serialise=component_data,
-        form_class=ComponentFilterForm,
-        filters=API_FILTERS["components"],
-        decorate=selectors.with_component_counts,
+    @router.get(
+        f"/{segment}/{{slug}}/",
+        response={200: item, **ERRORS},
+        operation_id=f"{segment}_detail",
+        url_name=f"{segment}_detail",
+        summary=f"One of: {summary[0].lower()}{summary[1:]}",
+        tags=[segment],
     )
+    def item_detail(request, slug: Slug):
+        return decorate([get_object_or_404(queryset(), slug=slug)])[0]
 
 
-@read_only
-def component_detail(request, slug):
-    component = get_object_or_404(api_components(), slug=slug)
-    return api_json(component_data(selectors.with_component_counts([component])[0], request))
-
-
-@read_only
-def standard_list(request):
-    return list_view(
-        request,
-        queryset=selectors.standard_list(),
-        serialise=standard_data,
-        decorate=selectors.with_standard_counts,
-    )
-
-
-@read_only
-def standard_detail(request, slug):
-    standard = get_object_or_404(selectors.standard_list(), slug=slug)
-    return api_json(standard_data(selectors.with_standard_counts([standard])[0], request))
-
-
-@read_only
-def supplier_list(request):
-    return list_view(
-        request,
-        queryset=selectors.supplier_list(),
-        serialise=supplier_data,
-        form_class=SupplierFilterForm,
-        filters=API_FILTERS["suppliers"],
-    )
-
-
-@read_only
-def supplier_detail(request, slug):
-    return api_json(supplier_data(get_object_or_404(selectors.supplier_list(), slug=slug), request))
-
-
-@read_only
-def offering_list(request):
-    return list_view(
-        request,
-        queryset=api_offerings(),
-        serialise=offering_data,
-        form_class=OfferingFilterForm,
-        filters=API_FILTERS["offerings"],
-    )
-
-
-@read_only
-def offering_detail(request, slug):
-    return api_json(offering_data(get_object_or_404(api_offerings(), slug=slug), request))
-
-
-@read_only
-def council_list(request):
-    return list_view(
-        request,
-        queryset=api_councils(),
-        serialise=council_data,
-        form_class=CouncilFilterForm,
-        filters=API_FILTERS["councils"],
-    )
-
-
-@read_only
-def council_detail(request, slug):
-    return api_json(council_data(get_object_or_404(api_councils(), slug=slug), request))
+router = Router()
+add_resource(
+    router,
+    "components",
+    item=ComponentOut,
+    filterset=ComponentFilterSet,
+    queryset=api_components,
+    decorate=selectors.with_component_counts,
+    summary="Components: the generic capabilities services need.",
+)
+add_resource(
+    router,
+    "standards",
+    item=StandardOut,
+    filterset=StandardFilterSet,
+    queryset=selectors.standard_list,
+    decorate=selectors.with_standard_counts,
+    summary="Data, technical and accessibility standards.",
+)
+add_resource(
+    router,
+    "offerings",
+    item=OfferingOut,
+    filterset=OfferingFilterSet,
+    queryset=api_offerings,
+    summary="Published offerings, with prices and conformance claims.",
+)
+add_resource(
+    router,
+    "suppliers",
+    item=SupplierOut,
+    filterset=SupplierFilterSet,
+    queryset=selectors.supplier_list,
+    summary="Suppliers that list offerings.",
+)
+add_resource(
+    router,
+    "councils",
+    item=CouncilOut,
+    filterset=CouncilFilterSet,
+    queryset=api_councils,
+    summary="UK councils, from mySociety's register (CC BY 4.0).",
+)
 
 
 @read_only

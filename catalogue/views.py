@@ -1,5 +1,5 @@
 """Public list and detail pages for the catalogue. Views stay thin: selectors build the
-queries, forms validate the filters."""
+queries, FilterSets (filters.py) validate and apply the filters."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import selectors
-from .forms import ComponentFilterForm, CouncilFilterForm, OfferingFilterForm, SupplierFilterForm
+from .filters import ComponentFilterSet, CouncilFilterSet, OfferingFilterSet, SupplierFilterSet
 from .models import Component, Council, Standard, Supplier
 
 PAGE_SIZE = 25
@@ -32,18 +32,19 @@ def filtered_list(
     *,
     title,
     queryset,
-    form_class,
+    filterset_class,
     context_name,
     per_page=PAGE_SIZE,
     decorate=list,
 ):
-    form = form_class(request.GET or None)
+    filterset = filterset_class(request.GET, queryset)
+    form = filterset.form
     status = 200
-    if form.is_bound and not form.is_valid():
+    if filterset.is_valid():
+        queryset = filterset.qs
+    else:
         status = 400
         queryset = queryset.none()
-    elif form.is_bound:
-        queryset = form.filter(queryset)
     page_obj = paginate(request, queryset, per_page)
     context = {
         "page_title": title,
@@ -64,7 +65,7 @@ def component_list(request):
         "catalogue/component_list.html",
         title="Components",
         queryset=selectors.component_list(),
-        form_class=ComponentFilterForm,
+        filterset_class=ComponentFilterSet,
         context_name="components",
         per_page=100,
         decorate=selectors.with_component_counts,
@@ -152,7 +153,7 @@ def supplier_list(request):
         "catalogue/supplier_list.html",
         title="Suppliers",
         queryset=selectors.supplier_list(),
-        form_class=SupplierFilterForm,
+        filterset_class=SupplierFilterSet,
         context_name="suppliers",
     )
 
@@ -179,7 +180,7 @@ def offering_list(request):
         "catalogue/offering_list.html",
         title="Offerings",
         queryset=selectors.public_offerings().order_by("name"),
-        form_class=OfferingFilterForm,
+        filterset_class=OfferingFilterSet,
         context_name="offerings",
     )
 
@@ -206,7 +207,7 @@ def council_list(request):
         "catalogue/council_list.html",
         title="Councils",
         queryset=selectors.council_list(),
-        form_class=CouncilFilterForm,
+        filterset_class=CouncilFilterSet,
         context_name="councils",
         per_page=50,
     )

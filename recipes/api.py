@@ -1,5 +1,5 @@
-"""The read-only JSON API for recipes: ingredients, method, costs, outcomes, adoptions and
-the public change log. Built on catalogue.api's JSON layer.
+"""The read-only JSON API for recipes (a django-ninja router): ingredients, method, costs,
+outcomes, adoptions and the public change log. Built on catalogue.api's JSON layer.
 
 Only live, public recipes appear, as published: drafts, moderation state and editors'
 names never do. StreamFields are read from their raw JSON and the components and
@@ -7,24 +7,304 @@ standards they name are fetched once for the whole page of results, so a list ma
 the same number of queries whatever it holds.
 """
 
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
-from catalogue.api import ApiError, absolute, api_json, filters_clean, money, paginated, read_only
+from catalogue.api import (
+    CouncilTypeRef,
+    DecimalText,
+    Money,
+    Ref,
+    Strict,
+    Url,
+    add_resource,
+    decimal_text,
+    money,
+)
 from catalogue.models import Component, Standard
 
-from .forms import RecipeFilterForm
-from .models import Adoption, AdoptionOutcome, RecipeLocalService, RecipePage
+from .filters import RecipeFilterSet
+from .models import Adoption, AdoptionOutcome, Maturity, RecipeLocalService, RecipePage
 from .selectors import recipe_change_logs, recipe_list
 
-API_FILTERS = ("service_area", "council_type", "component", "standard", "maturity", "sort")
+HTML = "HTML."
+
+
+class LgslService(Strict):
+    identifier: int
+    label: str
+
+
+class Population(Strict):
+    min: int | None
+    max: int | None
+
+
+class UserNeed(Strict):
+    as_a: str
+    i_need: str
+    so_that: str
+
+
+class Ingredient(Strict):
+    slug: str
+    name: str
+    why: str
+
+
+class Person(Strict):
+    role: str
+    days: DecimalText | None
+    notes: str
+
+
+class Ingredients(Strict):
+    components: list[Ingredient]
+    standards: list[Ingredient]
+    people: list[Person]
+
+
+class MethodStep(Strict):
+    title: str
+    body: str = Field(..., description=HTML)
+    design_system: str
+
+
+class Costs(Strict):
+    currency: str = Field(..., json_schema_extra={"enum": ["GBP"]})
+    setup_min: Money
+    setup_max: Money
+    yearly_min: Money
+    yearly_max: Money
+    staff_effort_days: DecimalText
+    weeks_to_launch: int
+    volume_driver: str
+    volume_per_1000_residents: DecimalText | None
+
+
+class TargetOutcome(Strict):
+    metric: str
+    value: DecimalText | None
+    baseline: DecimalText | None
+    unit: str
+    source: str
+
+
+class Variation(Strict):
+    council_type: str
+    title: str
+    body: str = Field(..., description=HTML)
+
+
+class AdoptionCouncil(Strict):
+    code: str
+    slug: str
+    name: str
+    url: Url
+
+
+class MeasuredOutcome(Strict):
+    metric: str
+    value: DecimalText
+    baseline: DecimalText | None
+    unit: str
+
+
+class AdoptionOut(Strict):
+    council: AdoptionCouncil
+    status: str = Field(..., json_schema_extra={"enum": Adoption.Status.values})
+    live_since: date | None
+    notes: str
+    is_sample: bool = Field(..., description="Fictional figures.")
+    outcomes: list[MeasuredOutcome]
+
+    @staticmethod
+    def resolve_council(adoption, context) -> dict:
+        council = adoption.council
+        return {
+            "code": council.code,
+            "slug": council.slug,
+            "name": council.name,
+            "url": context["request"].build_absolute_uri(council.get_absolute_url()),
+        }
+
+    @staticmethod
+    def resolve_outcomes(adoption) -> list[dict]:
+        return [
+            {
+                "metric": outcome.metric,
+                "value": decimal_text(outcome.value),
+                "baseline": decimal_text(outcome.baseline),
+                "unit": outcome.unit,
+            }
+            for outcome in adoption.outcomes.all()
+        ]
+
+
+class ChangeLogEntry(Strict):
+    published_at: datetime
+    summary: str
+
+
+def rich_text(html: str) -> str:
+    return expand_db_html(html or "")
+
+
+def raw_values(stream, block_type: str) -> list[dict]:
+    return [item["value"] for item in stream.raw_data if item["type"] == block_type]
+
+
+class RecipeOut(Strict):
+    """A live recipe as published. Reads the components, standards and change log that
+    recipes_prepare attached to the page."""
+
+    slug: str
+    title: str
+    summary: str
+    url: Url
+    maturity: str = Field(..., json_schema_extra={"enum": Maturity.values})
+    maturity_label: str
+    last_reviewed: date | None
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+    service_areas: list[Ref]
+    lgsl_services: list[LgslService]
+    serves: list[CouncilTypeRef]
+    population: Population
+    problem: str = Field(..., description=HTML)
+    user_needs: list[UserNeed]
+    when_to_use: str = Field(..., description=HTML)
+    when_not_to_use: str = Field(..., description=HTML)
+    ingredients: Ingredients
+    method: list[MethodStep]
+    costs: Costs
+    outcomes: list[TargetOutcome]
+    variations: list[Variation]
+    adoptions: list[AdoptionOut]
+    change_log: list[ChangeLogEntry]
+
+    @staticmethod
+    def resolve_url(page, context) -> str:
+        request = context["request"]
+        return request.build_absolute_uri(page.get_url(request=request))
+
+    @staticmethod
+    def resolve_maturity_label(page) -> str:
+        return page.get_maturity_display()
+
+    @staticmethod
+    def resolve_lgsl_services(page) -> list[dict]:
+        return [
+            {"identifier": link.service.identifier, "label": link.service.label}
+            for link in page.lgsl_links.all()
+        ]
+
+    @staticmethod
+    def resolve_population(page) -> dict:
+        return {"min": page.serves_population_min, "max": page.serves_population_max}
+
+    @staticmethod
+    def resolve_problem(page) -> str:
+        return rich_text(page.problem)
+
+    @staticmethod
+    def resolve_user_needs(page) -> list[dict]:
+        return [
+            {key: need.get(key, "") for key in ("as_a", "i_need", "so_that")}
+            for need in raw_values(page.user_needs, "user_need")
+        ]
+
+    @staticmethod
+    def resolve_when_to_use(page) -> str:
+        return rich_text(page.when_to_use)
+
+    @staticmethod
+    def resolve_when_not_to_use(page) -> str:
+        return rich_text(page.when_not_to_use)
+
+    @staticmethod
+    def resolve_ingredients(page) -> dict:
+        components, standards = page.api_snippets
+        ingredients = {"components": [], "standards": [], "people": []}
+        for item in page.ingredients.raw_data:
+            value = item["value"]
+            if item["type"] in ("component", "standard"):
+                found = (components if item["type"] == "component" else standards).get(
+                    int(value.get(item["type"]) or 0)
+                )
+                if found:
+                    ingredients[f"{item['type']}s"].append(
+                        {"slug": found.slug, "name": found.name, "why": value.get("why", "")}
+                    )
+            elif item["type"] == "people":
+                ingredients["people"].append(
+                    {
+                        "role": value.get("role", ""),
+                        "days": decimal_text(value.get("days")),
+                        "notes": value.get("notes", ""),
+                    }
+                )
+        return ingredients
+
+    @staticmethod
+    def resolve_method(page) -> list[dict]:
+        return [
+            {
+                "title": step.get("title", ""),
+                "body": rich_text(step.get("body", "")),
+                "design_system": step.get("design_system") or "",
+            }
+            for step in raw_values(page.method, "step")
+        ]
+
+    @staticmethod
+    def resolve_costs(page) -> dict:
+        return {
+            "currency": "GBP",
+            "setup_min": money(page.setup_cost_min),
+            "setup_max": money(page.setup_cost_max),
+            "yearly_min": money(page.yearly_cost_min),
+            "yearly_max": money(page.yearly_cost_max),
+            "staff_effort_days": decimal_text(page.staff_effort_days),
+            "weeks_to_launch": page.weeks_to_launch,
+            "volume_driver": page.volume_driver,
+            "volume_per_1000_residents": decimal_text(page.volume_per_1000_residents),
+        }
+
+    @staticmethod
+    def resolve_outcomes(page) -> list[dict]:
+        return [
+            {
+                "metric": outcome.get("metric", ""),
+                "value": decimal_text(outcome.get("value")),
+                "baseline": decimal_text(outcome.get("baseline")),
+                "unit": outcome.get("unit", ""),
+                "source": outcome.get("source", ""),
+            }
+            for outcome in raw_values(page.outcomes, "outcome")
+        ]
+
+    @staticmethod
+    def resolve_variations(page) -> list[dict]:
+        return [
+            {
+                "council_type": variation.get("council_type", ""),
+                "title": variation.get("title", ""),
+                "body": rich_text(variation.get("body", "")),
+            }
+            for variation in raw_values(page.variations, "variation")
+        ]
+
+    @staticmethod
+    def resolve_change_log(page) -> list[dict]:
+        return page.api_change_log
 
 
 def api_recipes():
-    """Live, public recipes with everything recipe_data reads, prefetched."""
+    """Live, public recipes with everything RecipeOut reads, prefetched."""
     return (
         recipe_list()
         .public()
@@ -41,26 +321,9 @@ def api_recipes():
     )
 
 
-def number(value) -> str | None:
-    """A decimal from a StreamField's raw JSON as a string, never a float."""
-    if value in (None, ""):
-        return None
-    try:
-        return str(Decimal(str(value)))
-    except InvalidOperation:
-        return None
-
-
-def rich_text(html: str) -> str:
-    return expand_db_html(html or "")
-
-
-def raw_values(stream, block_type: str) -> list[dict]:
-    return [item["value"] for item in stream.raw_data if item["type"] == block_type]
-
-
-def recipes_serialise(pages: list[RecipePage], request) -> list[dict]:
-    """JSON for a page of recipes, resolving every snippet they name in two queries."""
+def recipes_prepare(pages: list[RecipePage]) -> list[RecipePage]:
+    """Attach to a page of recipes every snippet they name and their change logs, in three
+    queries for the whole page."""
     component_ids, standard_ids = set(), set()
     for page in pages:
         component_ids.update(page.ingredient_ids("component"))
@@ -68,141 +331,19 @@ def recipes_serialise(pages: list[RecipePage], request) -> list[dict]:
     components = Component.objects.in_bulk(component_ids)
     standards = Standard.objects.in_bulk(standard_ids)
     change_logs = recipe_change_logs(page.pk for page in pages) if pages else {}
-    return [
-        recipe_data(page, request, components, standards, change_logs.get(page.pk, []))
-        for page in pages
-    ]
+    for page in pages:
+        page.api_snippets = (components, standards)
+        page.api_change_log = change_logs.get(page.pk, [])
+    return pages
 
 
-def recipe_data(page: RecipePage, request, components, standards, change_log) -> dict:
-    ingredients = {"components": [], "standards": [], "people": []}
-    for item in page.ingredients.raw_data:
-        value = item["value"]
-        if item["type"] == "component":
-            component = components.get(int(value.get("component") or 0))
-            if component:
-                ingredients["components"].append(
-                    {"slug": component.slug, "name": component.name, "why": value.get("why", "")}
-                )
-        elif item["type"] == "standard":
-            standard = standards.get(int(value.get("standard") or 0))
-            if standard:
-                ingredients["standards"].append(
-                    {"slug": standard.slug, "name": standard.name, "why": value.get("why", "")}
-                )
-        elif item["type"] == "people":
-            ingredients["people"].append(
-                {
-                    "role": value.get("role", ""),
-                    "days": number(value.get("days")),
-                    "notes": value.get("notes", ""),
-                }
-            )
-    return {
-        "slug": page.slug,
-        "title": page.title,
-        "summary": page.summary,
-        "url": absolute(request, page.get_url(request=request)),
-        "maturity": page.maturity,
-        "maturity_label": page.get_maturity_display(),
-        "last_reviewed": page.last_reviewed,
-        "first_published_at": page.first_published_at,
-        "last_published_at": page.last_published_at,
-        "service_areas": [{"slug": a.slug, "name": a.name} for a in page.service_areas.all()],
-        "lgsl_services": [
-            {"identifier": link.service.identifier, "label": link.service.label}
-            for link in page.lgsl_links.all()
-        ],
-        "serves": [{"code": t.code, "name": t.name} for t in page.serves.all()],
-        "population": {"min": page.serves_population_min, "max": page.serves_population_max},
-        "problem": rich_text(page.problem),
-        "user_needs": [
-            {
-                "as_a": need.get("as_a", ""),
-                "i_need": need.get("i_need", ""),
-                "so_that": need.get("so_that", ""),
-            }
-            for need in raw_values(page.user_needs, "user_need")
-        ],
-        "when_to_use": rich_text(page.when_to_use),
-        "when_not_to_use": rich_text(page.when_not_to_use),
-        "ingredients": ingredients,
-        "method": [
-            {
-                "title": step.get("title", ""),
-                "body": rich_text(step.get("body", "")),
-                "design_system": step.get("design_system") or "",
-            }
-            for step in raw_values(page.method, "step")
-        ],
-        "costs": {
-            "currency": "GBP",
-            "setup_min": money(page.setup_cost_min),
-            "setup_max": money(page.setup_cost_max),
-            "yearly_min": money(page.yearly_cost_min),
-            "yearly_max": money(page.yearly_cost_max),
-            "staff_effort_days": number(page.staff_effort_days),
-            "weeks_to_launch": page.weeks_to_launch,
-            "volume_driver": page.volume_driver,
-            "volume_per_1000_residents": number(page.volume_per_1000_residents),
-        },
-        "outcomes": [
-            {
-                "metric": outcome.get("metric", ""),
-                "value": number(outcome.get("value")),
-                "baseline": number(outcome.get("baseline")),
-                "unit": outcome.get("unit", ""),
-                "source": outcome.get("source", ""),
-            }
-            for outcome in raw_values(page.outcomes, "outcome")
-        ],
-        "variations": [
-            {
-                "council_type": variation.get("council_type", ""),
-                "title": variation.get("title", ""),
-                "body": rich_text(variation.get("body", "")),
-            }
-            for variation in raw_values(page.variations, "variation")
-        ],
-        "adoptions": [adoption_data(adoption, request) for adoption in page.adoptions.all()],
-        "change_log": change_log,
-    }
-
-
-def adoption_data(adoption: Adoption, request) -> dict:
-    return {
-        "council": {
-            "code": adoption.council.code,
-            "slug": adoption.council.slug,
-            "name": adoption.council.name,
-            "url": absolute(request, adoption.council.get_absolute_url()),
-        },
-        "status": adoption.status,
-        "live_since": adoption.live_since,
-        "notes": adoption.notes,
-        "is_sample": adoption.is_sample,
-        "outcomes": [
-            {
-                "metric": outcome.metric,
-                "value": number(outcome.value),
-                "baseline": number(outcome.baseline),
-                "unit": outcome.unit,
-            }
-            for outcome in adoption.outcomes.all()
-        ],
-    }
-
-
-@read_only
-def recipe_list_view(request):
-    form = filters_clean(request, RecipeFilterForm, API_FILTERS)
-    queryset = form.filter(api_recipes())
-    return paginated(request, queryset, lambda pages: recipes_serialise(pages, request))
-
-
-@read_only
-def recipe_detail_view(request, slug):
-    if len(slug) > 255:
-        raise ApiError(404, "Not found. Check the slug in the address.")
-    page = get_object_or_404(api_recipes(), slug=slug)
-    return api_json(recipes_serialise([page], request)[0])
+router = Router()
+add_resource(
+    router,
+    "recipes",
+    item=RecipeOut,
+    filterset=RecipeFilterSet,
+    queryset=api_recipes,
+    decorate=recipes_prepare,
+    summary="Live recipes, with ingredients, method, costs, outcomes, adoptions and change log.",
+)

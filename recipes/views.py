@@ -2,20 +2,15 @@
 
 from catalogue.views import paginate
 
-from .forms import RecipeFilterForm
+from .filters import RecipeFilterSet
 from .selectors import recipe_list
 
 
 def recipe_index_context(request, *, index_page) -> dict:
-    form = RecipeFilterForm(request.GET or None)
-    recipes = recipe_list().descendant_of(index_page)
-    invalid = form.is_bound and not form.is_valid()
-    if invalid:
-        recipes = recipes.none()
-    elif form.is_bound:
-        recipes = form.filter(recipes)
-    else:
-        recipes = recipes.order_by("title")
+    filterset = RecipeFilterSet(request.GET, recipe_list().descendant_of(index_page))
+    form = filterset.form
+    invalid = not filterset.is_valid()
+    recipes = filterset.queryset.none() if invalid else filterset.qs
     selected_filters = form.selected_filters(request.GET)
     page_obj = paginate(request, recipes, per_page=20)
     return {

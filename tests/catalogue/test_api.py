@@ -96,9 +96,10 @@ def test_personal_data_never_appears(client):
 def test_offering_filters_match_the_site(client):
     """component, hosting and open_source narrow the offerings as on the site."""
     notify = ComponentFactory(slug="notify")
-    OfferingFactory(slug="a", components=[notify], open_source_licence="MIT")
-    OfferingFactory(slug="b", components=[notify], hosting="self_hosted")
-    OfferingFactory(slug="c", components=[ComponentFactory()])
+    # Named so that the list's order (by name) does not hang on the factory's counter.
+    OfferingFactory(slug="a", name="A", components=[notify], open_source_licence="MIT")
+    OfferingFactory(slug="b", name="B", components=[notify], hosting="self_hosted")
+    OfferingFactory(slug="c", name="C", components=[ComponentFactory()])
 
     def slugs(**params):
         return [item["slug"] for item in get_json(client, "/api/offerings/", **params)["results"]]
@@ -130,7 +131,7 @@ def test_component_council_and_supplier_filters(client):
 
 def test_bad_filters_and_pages_are_400_with_a_message(client):
     """An unknown parameter, an unknown value, a malformed page or a page_size over the
-    cap is a JSON 400 saying what is wrong."""
+    cap is a JSON 400 saying what is wrong; a page past the last is a JSON 404."""
     OfferingFactory()
     unknown = get_json(client, "/api/offerings/", status=400, colour="blue")
     assert "colour" in unknown["error"]["message"]
@@ -146,7 +147,7 @@ def test_bad_filters_and_pages_are_400_with_a_message(client):
         in get_json(client, "/api/offerings/", status=400, page_size="101")["error"]["message"]
     )
     assert (
-        "no page 3" in get_json(client, "/api/offerings/", status=400, page="3")["error"]["message"]
+        "no page 3" in get_json(client, "/api/offerings/", status=404, page="3")["error"]["message"]
     )
 
 
@@ -248,3 +249,64 @@ def test_detail_endpoints_make_a_fixed_number_of_queries(client, kind):
             assert client.get(f"/api/{kind}/{slug}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+INVALID_IDENTIFIERS = ["%00", "a%00b", "%ff", "%ed%b3%bf", "%c0%80", "x" * 300]
+
+
+@pytest.mark.parametrize(
+    "kind", ["recipes", "components", "standards", "offerings", "suppliers", "councils"]
+)
+def test_invalid_identifiers_in_an_address_are_json_404s(client, kind):
+    """A NUL byte, invalid UTF-8, a lone surrogate, an overlong encoding or an overlong
+    slug in any API address is a JSON 404 with CORS, never a 500."""
+    for identifier in INVALID_IDENTIFIERS:
+        response = client.get(f"/api/{kind}/{identifier}/")
+        assert response.status_code == 404, identifier
+        assert response.json()["error"] == {
+            "status": 404,
+            "message": "Not found. Check the slug in the address.",
+        }
+        assert response["Access-Control-Allow-Origin"] == "*"
+    assert client.get(f"/api/{kind}%00/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/recipes/", "component"),
+        ("/api/recipes/", "maturity"),
+        ("/api/components/", "category"),
+        ("/api/offerings/", "open_source"),
+        ("/api/councils/", "council_type"),
+        ("/api/suppliers/", "sme"),
+        ("/api/standards/", "page"),
+        ("/api/offerings/", "page_size"),
+    ],
+)
+def test_invalid_text_in_any_parameter_is_a_json_400(client, url, name):
+    """A NUL byte, invalid UTF-8, a lone surrogate or a digit that is not 0-9 in a
+    parameter is a JSON 400 naming it, never a 500."""
+    for value in ["%00", "%ff", "%ed%b3%bf", "%c0%80", "%C2%B2", "%D9%A1"]:
+        response = client.get(f"{url}?{name}={value}")
+        assert response.status_code == 400, value
+        error = response.json()["error"]
+        assert name in error.get("fields", {}) or error["message"].startswith(name), value
+
+
+def test_open_source_takes_true_false_or_on_and_nothing_else(client):
+    """open_source=true or on narrows to open-source offerings, false does not narrow,
+    and any other value is a 400 rather than read as true."""
+    OfferingFactory(slug="open", open_source_licence="MIT")
+    OfferingFactory(slug="closed")
+
+    def slugs(value):
+        return [
+            o["slug"] for o in get_json(client, "/api/offerings/", open_source=value)["results"]
+        ]
+
+    assert slugs("true") == slugs("on") == ["open"]
+    assert sorted(slugs("false")) == sorted(slugs("")) == ["closed", "open"]
+    for value in ["AAA", "0", "1", "TRUE", "yes"]:
+        error = get_json(client, "/api/offerings/", status=400, open_source=value)["error"]
+        assert error["fields"] == {"open_source": ["Choose true or false"]}

@@ -223,3 +223,28 @@ def test_repeated_parameters_do_not_break_lists(client, offerings):
     response = client.get("/offerings/?hosting=moon&hosting=cloud_uk")
     assert response.status_code == 200
     assert listed(response) == ["Texting Hub"]
+
+
+@pytest.mark.parametrize(
+    ("page", "api", "params"),
+    [
+        ("/offerings/", "/api/offerings/", {"hosting": "moon"}),
+        ("/offerings/", "/api/offerings/", {"open_source": "AAA"}),
+        ("/offerings/", "/api/offerings/", {"component": "no-such-thing"}),
+        ("/components/", "/api/components/", {"category": "<script>"}),
+        ("/councils/", "/api/councils/", {"region": "Atlantis"}),
+        ("/suppliers/", "/api/suppliers/", {"sme": "maybe"}),
+        ("/recipes/", "/api/recipes/", {"maturity": "cooked"}),
+    ],
+)
+def test_a_bad_value_is_refused_alike_by_the_page_and_the_api(client, page_tree, page, api, params):
+    """One declaration of each filter: a value the list page refuses with a 400 and an
+    error summary, the API refuses with a 400 naming the same problem."""
+    response = client.get(page, params)
+    assert response.status_code == 400
+    summary = text(parse(response).select_one(".govuk-error-summary"))
+    (name,) = params
+    api_error = client.get(api, params).json()["error"]
+    assert api_error["status"] == 400
+    (message,) = api_error["fields"][name]
+    assert message in summary

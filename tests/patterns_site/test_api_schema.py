@@ -8,6 +8,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from catalogue.filters import OfferingFilterSet
+from catalogue.models import Offering
+from recipes.filters import RecipeFilterSet
+from recipes.models import RecipePage
 from tests.factories import (
     AdoptionOutcomeFactory,
     ComponentFactory,
@@ -141,15 +145,16 @@ def test_documented_filters_accept_real_values(client, openapi, catalogue_data):
 
 def test_malformed_parameters_get_a_400_in_the_error_schema(client, openapi, catalogue_data):
     """Fuzzed values for every documented parameter never cause a 5xx: a value the
-    filter rejects is a 400 whose body matches the Error schema."""
+    filter rejects is a 400 (a page past the last a 404) whose body matches the Error
+    schema."""
     for path in resource_paths(openapi):
         names = [p["name"] for p in openapi["paths"][path]["get"]["parameters"]]
         for name in [*names, "unknown"]:
             for value in MALFORMED_VALUES:
                 response = client.get(path, {name: value})
                 assert response.status_code < 500, (path, name, value)
-                if response.status_code == 400:
-                    assert_conforms(openapi, path, "400", response)
+                if response.status_code in (400, 404):
+                    assert_conforms(openapi, path, str(response.status_code), response)
                 else:
                     assert_conforms(openapi, path, "200", response)
 
@@ -171,3 +176,41 @@ def test_api_page_documents_every_endpoint(client):
     assert 'href="/api/openapi.json"' in body
     for kind in ["recipes", "components", "standards", "offerings", "suppliers", "councils"]:
         assert f"/api/{kind}/" in body
+
+
+def test_documented_filters_are_the_list_pages_filters(client):
+    """Each list's parameters in the schema are its FilterSet's API filters and the
+    pagination, each with the values the list page's form accepts, read from the
+    database when the schema is made (a new component is listed at once)."""
+    ComponentFactory(slug="send-letters")
+    openapi = client.get("/api/openapi.json").json()
+    lists = [
+        ("/api/offerings/", OfferingFilterSet, Offering),
+        ("/api/recipes/", RecipeFilterSet, RecipePage),
+    ]
+    for path, filterset, model in lists:
+        parameters = {p["name"]: p["schema"] for p in openapi["paths"][path]["get"]["parameters"]}
+        assert list(parameters) == [*filterset.api_filters, "page", "page_size"]
+        form = filterset({}, model.objects.none()).form
+        for name in filterset.api_filters:
+            field = form.fields[name]
+            if hasattr(field, "choices"):
+                accepted = {str(value) for value, _ in field.choices} | {""}
+                assert set(parameters[name]["enum"]) == accepted, (path, name)
+        assert "send-letters" in parameters["component"]["enum"]
+    assert openapi["paths"]["/api/offerings/"]["get"]["parameters"][2]["schema"]["enum"] == [
+        "true",
+        "on",
+        "false",
+        "",
+    ]
+
+
+def test_api_page_lists_each_filter_with_its_values(client):
+    """The guide page shows each list's filters from the generated schema, with their
+    allowed values."""
+    body = client.get("/api/").content.decode()
+    for name in ["service_area", "maturity", "open_source", "council_type", "region", "sme"]:
+        assert f"<code>{name}</code>" in body
+    for value in ["alpha", "cheapest", "cloud_uk", "Yorkshire and The Humber"]:
+        assert f"<code>{value}</code>" in body

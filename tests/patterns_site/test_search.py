@@ -1,6 +1,7 @@
 """Site-wide search: one result list over every type, synonyms, facets, highlighting,
 suggestions, and bad input that never becomes a server error."""
 
+import importlib
 import re
 
 import pytest
@@ -19,6 +20,16 @@ from tests.factories import (
 from tests.pages import parse, text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_synonyms(db):
+    """The synonyms every install starts with (migration 0003). A transactional test run
+    earlier empties every table, migration data included, so each test here asks for them
+    rather than relying on the order tests run in."""
+    migration = importlib.import_module("patterns_site.migrations.0003_default_search_synonyms")
+    for terms, note in migration.DEFAULT_SYNONYMS:
+        SearchSynonym.objects.get_or_create(terms_text=terms, defaults={"note": note})
 
 
 @pytest.fixture
