@@ -25,7 +25,7 @@ DISTINCT_SEARCHES = [
     "street lighting", "benefits", "housing benefit", "homelessness", "chatbot",
 ]  # fmt: skip
 DISTINCT_NAME = f"{len(DISTINCT_SEARCHES)} different searches"
-SIGN_IN_PATH = "/supplier/sign-in/"
+SIGN_IN_PATH = "/accounts/login/"
 # A basket of this many demo recipes; the demo content has 10.
 BASKETS = {"basket3": 3, "basket10": 10}
 

@@ -112,13 +112,13 @@ def test_bench_supplier_account_is_made_once_and_signs_in_through_the_form():
     with pytest.raises(SessionProblem, match="not a redirect"):
         sign_in(
             client_fetch(client),
-            path="/supplier/sign-in/",
+            path="/accounts/login/",
             email=SUPPLIER_EMAIL,
             password="first password for the bench",
         )
     sign_in(
         client_fetch(client),
-        path="/supplier/sign-in/",
+        path="/accounts/login/",
         email=SUPPLIER_EMAIL,
         password="second password for the bench",
     )

@@ -288,7 +288,7 @@ def test_a_deactivated_account_cannot_sign_in(client):
     assert not signed_in(client)
 
 
-def test_wagtail_admin_sign_in_goes_through_the_same_sign_in(client):
+def test_wagtail_admin_sign_in_goes_through_the_same_sign_in(client, page_tree):
     """/admin/login/ leads to the account sign-in, where editors sign in by email (not
     username) and reach the admin."""
     UserFactory(username="editor", email="editor@example.com", is_superuser=True, is_staff=True)
