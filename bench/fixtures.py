@@ -35,6 +35,7 @@ def state() -> dict:
 def account_ensure(*, password: str) -> dict:
     """The bench supplier: an active user, member of one organisation with a few live
     offerings of demo components. Made if missing; the password is set every time."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -48,6 +49,10 @@ def account_ensure(*, password: str) -> dict:
         user.is_active = True
         user.set_password(password)
         user.save()
+        # Sign-in requires a verified address (allauth): the bench's is verified here.
+        EmailAddress.objects.update_or_create(
+            user=user, email=SUPPLIER_EMAIL, defaults={"verified": True, "primary": True}
+        )
         supplier, _ = Supplier.objects.get_or_create(
             slug=SUPPLIER_SLUG,
             defaults={
