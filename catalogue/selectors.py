@@ -14,7 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from patterns_site.page_cache import until_content_changes
+from foundations.content_cache import until_content_changes
 
 from .models import (
     Component,
@@ -25,6 +25,7 @@ from .models import (
     Supplier,
     public_offering_q,
 )
+from .uses import uses
 
 
 def public_offerings() -> QuerySet[Offering]:
@@ -48,6 +49,8 @@ def _published_links():
 
 
 def _grouped_counts(queryset, field: str) -> dict[int, int]:
+    if queryset is None:  # nothing above the catalogue counts these (catalogue.uses)
+        return {}
     rows = queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
     return dict(rows)
 
@@ -75,7 +78,10 @@ def _with_counts(objects, *, field: str, cache_key: str, counted: dict) -> list:
     def count(ids=None):
         return {
             attribute: _grouped_counts(
-                queryset if ids is None else queryset.filter(**{f"{field}__in": ids}), field
+                queryset
+                if ids is None or queryset is None
+                else queryset.filter(**{f"{field}__in": ids}),
+                field,
             )
             for attribute, queryset in counted.items()
         }
@@ -112,12 +118,11 @@ def component_list() -> QuerySet[Component]:
 def with_component_counts(components) -> list:
     """Each component with offering_count (published offerings providing it) and
     recipe_count (live recipes needing it): 80,000 offering links at 50,000 offerings."""
-    needs = Component._meta.get_field("recipes").through.objects.filter(recipepage__live=True)
     return _with_counts(
         components,
         field="component_id",
         cache_key="component-counts",
-        counted={"offering_count": _published_links(), "recipe_count": needs},
+        counted={"offering_count": _published_links(), "recipe_count": uses().component_needs()},
     )
 
 
@@ -130,13 +135,12 @@ RECIPE_PREVIEW_SIZE = 10
 
 def recipe_preview(recipes, size: int = RECIPE_PREVIEW_SIZE) -> tuple[list, int]:
     """The first live recipes by title, loading only what a link to each needs (not their
-    StreamFields), and how many live recipes there are in all: two queries at any size."""
-    live = recipes.live()
-    return list(live.order_by("title").only("title", "url_path")[:size]), live.count()
+    StreamFields), and how many there are in all: two queries at any size."""
+    return list(recipes.order_by("title").only("title", "url_path")[:size]), recipes.count()
 
 
 def component_recipes(component: Component) -> tuple[list, int]:
-    return recipe_preview(component.recipes.all())
+    return recipe_preview(uses().recipes_needing(component))
 
 
 def standard_list() -> QuerySet[Standard]:
@@ -160,7 +164,7 @@ def with_standard_counts(standards) -> list:
 
 
 def standard_recipes(standard: Standard) -> tuple[list, int]:
-    return recipe_preview(standard.recipes.all())
+    return recipe_preview(uses().recipes_needing(standard))
 
 
 def published_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
@@ -198,19 +202,20 @@ def supplier_offerings(supplier: Supplier) -> QuerySet[Offering]:
 
 
 def council_list() -> QuerySet[Council]:
-    # An aggregate drops Meta.ordering, so order explicitly for stable pagination.
-    return (
-        Council.objects.select_related("council_type")
-        .annotate(adoption_count=Count("adoptions", distinct=True))
-        .order_by("name")
+    """Councils by name; with_council_counts adds what each list row counts."""
+    return Council.objects.select_related("council_type").order_by("name")
+
+
+def with_council_counts(councils) -> list:
+    """Each council with adoption_count: its adoptions of live recipes."""
+    return _with_counts(
+        councils,
+        field="council_id",
+        cache_key="council-counts",
+        counted={"adoption_count": uses().adoption_counts()},
     )
 
 
 def council_adoptions(council: Council):
     """A council's adoptions of live recipes, with the outcomes it measured."""
-    return (
-        council.adoptions.filter(recipe__live=True)
-        .select_related("recipe")
-        .prefetch_related("outcomes")
-        .order_by("recipe__title")
-    )
+    return uses().council_adoptions(council)

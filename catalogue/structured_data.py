@@ -1,7 +1,8 @@
 """schema.org descriptions of suppliers (Organization) and offerings (Product with an
 Offer), for the JSON-LD on their pages."""
 
-from .api import money
+from foundations.money import money_text
+
 from .models import Offering, Supplier
 
 
@@ -19,20 +20,20 @@ def organisation(supplier: Supplier, request) -> dict:
 def offer(offering: Offering, request) -> dict:
     data = {
         "@type": "Offer",
-        "price": money(offering.price),
+        "price": money_text(offering.price),
         "priceCurrency": "GBP",
         "url": request.build_absolute_uri(offering.get_absolute_url()),
         "seller": organisation(offering.supplier, request),
         "priceSpecification": {
             "@type": "UnitPriceSpecification",
-            "price": money(offering.price),
+            "price": money_text(offering.price),
             "priceCurrency": "GBP",
             "unitText": offering.get_pricing_unit_display(),
         },
     }
     if offering.price_max is not None:
-        data["priceSpecification"]["minPrice"] = money(offering.price)
-        data["priceSpecification"]["maxPrice"] = money(offering.price_max)
+        data["priceSpecification"]["minPrice"] = money_text(offering.price)
+        data["priceSpecification"]["maxPrice"] = money_text(offering.price_max)
     return data
 
 

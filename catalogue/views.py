@@ -1,29 +1,14 @@
 """Public list and detail pages for the catalogue. Views stay thin: selectors build the
 queries, FilterSets (filters.py) validate and apply the filters."""
 
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
+
+from foundations.pagination import PAGE_SIZE, paginate
 
 from . import selectors
 from .filters import ComponentFilterSet, CouncilFilterSet, OfferingFilterSet, SupplierFilterSet
 from .models import Component, Council, Standard, Supplier
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
-    """One page of results; an out-of-range or malformed page number is a 404, not a 500.
-
-    Pass count when the page has already counted the results, to save counting again."""
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
-        raise Http404("No such page of results")
-    return paginator.page(int(number))
 
 
 def filtered_list(
@@ -210,6 +195,7 @@ def council_list(request):
         filterset_class=CouncilFilterSet,
         context_name="councils",
         per_page=50,
+        decorate=selectors.with_council_counts,
     )
 
 

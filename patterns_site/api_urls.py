@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import path, re_path
 
 from catalogue import api as catalogue_api
-from catalogue.api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadOnlyApi, read_only
+from foundations.api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadOnlyApi, not_found, read_only
 from recipes import api as recipes_api
 
 from . import downloads
@@ -95,7 +95,7 @@ urlpatterns = [
     path("", api_index, name="index"),
     *api.urls[0],
     # Anything else under /api/ answers in JSON too, not with the HTML 404 page.
-    re_path(r"^(?P<path>.*)$", catalogue_api.not_found),
+    re_path(r"^(?P<path>.*)$", not_found),
 ]
 
 data_urlpatterns = [

@@ -28,7 +28,6 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from catalogue.api import ApiError, money, read_only
 from catalogue.models import (
     Component,
     ConformanceClaim,
@@ -37,6 +36,8 @@ from catalogue.models import (
     Standard,
     Supplier,
 )
+from foundations.api import ApiError, read_only
+from foundations.money import money_text
 from recipes.models import Adoption, AdoptionOutcome, RecipePage
 
 logger = logging.getLogger(__name__)
@@ -233,22 +234,22 @@ DATASETS = [
             Column(
                 "setup_cost_min_gbp",
                 "One-off set-up cost, from (pounds).",
-                lambda o: money(o.setup_cost_min),
+                lambda o: money_text(o.setup_cost_min),
             ),
             Column(
                 "setup_cost_max_gbp",
                 "One-off set-up cost, to (pounds).",
-                lambda o: money(o.setup_cost_max),
+                lambda o: money_text(o.setup_cost_max),
             ),
             Column(
                 "yearly_cost_min_gbp",
                 "Yearly running cost, from (pounds).",
-                lambda o: money(o.yearly_cost_min),
+                lambda o: money_text(o.yearly_cost_min),
             ),
             Column(
                 "yearly_cost_max_gbp",
                 "Yearly running cost, to (pounds).",
-                lambda o: money(o.yearly_cost_max),
+                lambda o: money_text(o.yearly_cost_max),
             ),
             Column("staff_effort_days", "Staff effort in days.", lambda o: o.staff_effort_days),
             Column("weeks_to_launch", "Weeks from start to launch.", lambda o: o.weeks_to_launch),
@@ -362,14 +363,18 @@ DATASETS = [
                 lambda o: o.pricing_unit,
             ),
             Column(
-                "price_gbp", "Price in pounds (the lowest, if a range).", lambda o: money(o.price)
+                "price_gbp",
+                "Price in pounds (the lowest, if a range).",
+                lambda o: money_text(o.price),
             ),
             Column(
                 "price_max_gbp",
                 "Highest price in pounds, if a range.",
-                lambda o: money(o.price_max),
+                lambda o: money_text(o.price_max),
             ),
-            Column("setup_fee_gbp", "One-off set-up fee in pounds.", lambda o: money(o.setup_fee)),
+            Column(
+                "setup_fee_gbp", "One-off set-up fee in pounds.", lambda o: money_text(o.setup_fee)
+            ),
             Column("pricing_notes", "Notes on pricing.", lambda o: o.pricing_notes),
             Column(
                 "hosting",

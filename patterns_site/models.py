@@ -23,9 +23,8 @@ class HomePage(Page):
     template = "patterns_site/home_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        from foundations.content_cache import until_content_changes
         from recipes.selectors import home_page_context
-
-        from .page_cache import until_content_changes
 
         context = super().get_context(request, *args, **kwargs)
         if getattr(request, "is_preview", False):

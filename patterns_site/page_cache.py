@@ -17,7 +17,6 @@ allowed host, or over plain HTTP, must never fill the page another visitor gets.
 
 import hashlib
 import re
-import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,9 +26,10 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+from foundations.content_cache import content_changed, content_version
+
 from .cache import cache_recovered
 
-VERSION_KEY = "content:version"
 # Paths that are personal, transactional or operational, never cached.
 UNCACHED_PREFIXES = (
     "/admin/",
@@ -42,40 +42,6 @@ UNCACHED_PREFIXES = (
     "/healthz",
     "/search/suggest/",
 )
-
-
-def content_version() -> str | None:
-    """The current content version, or None when the cache cannot be read."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        new_version = secrets.token_hex(8)
-        if cache.add(VERSION_KEY, new_version, None):
-            return new_version
-        version = cache.get(VERSION_KEY)  # another worker added it first, or no cache
-    return version
-
-
-def until_content_changes(key: str, compute):
-    """compute(), kept until content next changes (or CONTENT_DATA_CACHE_SECONDS pass),
-    for data every visitor sees alike on pages the page cache cannot serve: visitors with a
-    basket or signed in have a session, so their pages are always rendered."""
-    if settings.CONTENT_DATA_CACHE_SECONDS <= 0:
-        return compute()
-    version = content_version()
-    if version is None:
-        return compute()
-    versioned_key = f"data:{version}:{key}"
-    value = cache.get(versioned_key)
-    if value is None:
-        value = compute()
-        cache.set(versioned_key, value, settings.CONTENT_DATA_CACHE_SECONDS)
-    return value
-
-
-def content_changed(**kwargs) -> None:
-    """Signal receiver: any content change makes every cached page stale. Also sent when
-    the cache answers again after an outage, during which a change may have been lost."""
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
 
 
 def connect_signals() -> None:

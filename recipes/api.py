@@ -1,5 +1,5 @@
 """The read-only JSON API for recipes (a django-ninja router): ingredients, method, costs,
-outcomes, adoptions and the public change log. Built on catalogue.api's JSON layer.
+outcomes, adoptions and the public change log. Built on foundations.api's JSON layer.
 
 Only live, public recipes appear, as published: drafts, moderation state and editors'
 names never do. StreamFields are read from their raw JSON and the components and
@@ -13,18 +13,10 @@ from django.db.models import Prefetch
 from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
-from catalogue.api import (
-    CouncilTypeRef,
-    DecimalText,
-    Money,
-    Ref,
-    Strict,
-    Url,
-    add_resource,
-    decimal_text,
-    money,
-)
+from catalogue.api import CouncilTypeRef, Ref
 from catalogue.models import Component, Standard
+from foundations.api import DecimalText, Money, Strict, Url, add_resource, decimal_text
+from foundations.money import money_text
 
 from .filters import RecipeFilterSet
 from .models import Adoption, AdoptionOutcome, Maturity, RecipeLocalService, RecipePage
@@ -264,10 +256,10 @@ class RecipeOut(Strict):
     def resolve_costs(page) -> dict:
         return {
             "currency": "GBP",
-            "setup_min": money(page.setup_cost_min),
-            "setup_max": money(page.setup_cost_max),
-            "yearly_min": money(page.yearly_cost_min),
-            "yearly_max": money(page.yearly_cost_max),
+            "setup_min": money_text(page.setup_cost_min),
+            "setup_max": money_text(page.setup_cost_max),
+            "yearly_min": money_text(page.yearly_cost_min),
+            "yearly_max": money_text(page.yearly_cost_max),
             "staff_effort_days": decimal_text(page.staff_effort_days),
             "weeks_to_launch": page.weeks_to_launch,
             "volume_driver": page.volume_driver,

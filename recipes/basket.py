@@ -22,17 +22,9 @@ from catalogue.models import (
     Standard,
     public_offering_q,
 )
+from foundations.money import format_money, format_range, pence
 
-from .costing import (
-    DEFAULT_POPULATION,
-    Estimate,
-    Total,
-    format_money,
-    format_range,
-    pence,
-    yearly_estimate,
-    yearly_volume,
-)
+from .costing import DEFAULT_POPULATION, Estimate, Total, yearly_estimate, yearly_volume
 from .models import RecipePage, SavedBasket
 
 SESSION_KEY = "basket"

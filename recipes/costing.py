@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from catalogue.models import Offering
+from foundations.money import format_price, format_range, pence
 
-PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 # Used when no council is chosen: a round figure close to the median population of a
@@ -28,34 +28,6 @@ PER_USER = Offering.PricingUnit.PER_USER
 PER_TRANSACTION = Offering.PricingUnit.PER_TRANSACTION
 PER_MONTH = Offering.PricingUnit.PER_MONTH
 PER_YEAR = Offering.PricingUnit.PER_YEAR
-
-
-def pence(amount: Decimal) -> Decimal:
-    """An amount rounded half up to the penny."""
-    return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
-
-
-def format_money(amount: Decimal) -> str:
-    """£12,400 for whole pounds, £0.03 or £1,234.50 otherwise."""
-    amount = pence(amount)
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
-
-
-def format_price(amount: Decimal) -> str:
-    """A unit price as people say it: 3p under a pound, otherwise as money."""
-    amount = pence(amount)
-    if Decimal("0") < amount < Decimal("1"):
-        pennies = (amount * 100).normalize()
-        return f"{pennies:f}p"
-    return format_money(amount)
-
-
-def format_range(low: Decimal, high: Decimal, formatter=format_money) -> str:
-    if high is None or pence(high) == pence(low):
-        return formatter(low)
-    return f"{formatter(low)} to {formatter(high)}"
 
 
 def yearly_volume(population: int, per_1000_residents: Decimal | None) -> int | None:

@@ -82,7 +82,7 @@ class RecipeIndexPage(Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from .views import recipe_index_context
+        from .page_context import recipe_index_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(recipe_index_context(request, index_page=self))
@@ -253,7 +253,7 @@ class RecipePage(Page):
         return self.maturity == Maturity.RETIRED
 
     def get_context(self, request, *args, **kwargs):
-        from patterns_site.page_cache import until_content_changes
+        from foundations.content_cache import until_content_changes
 
         from .selectors import recipe_detail_context
 

@@ -4,7 +4,7 @@ as a MonetaryAmount in pounds and the weeks to launch as an ISO 8601 duration.""
 
 from django.utils.html import strip_tags
 
-from catalogue.api import money
+from foundations.money import money_text
 
 from .design_system import design_system_items
 from .models import RecipePage
@@ -54,8 +54,8 @@ def recipe_json_ld(page: RecipePage, request) -> dict:
         "estimatedCost": {
             "@type": "MonetaryAmount",
             "currency": "GBP",
-            "minValue": money(page.setup_cost_min),
-            "maxValue": money(page.setup_cost_max),
+            "minValue": money_text(page.setup_cost_min),
+            "maxValue": money_text(page.setup_cost_max),
         },
         "supply": supplies,
         "tool": tools,

@@ -109,7 +109,7 @@ def record() -> dict:
     django.setup()
     from django.test import Client
 
-    from catalogue.api import CORS_HEADERS
+    from foundations.api import CORS_HEADERS
 
     headers = ["Content-Type", "Allow", *CORS_HEADERS]
 

@@ -7,7 +7,7 @@ from django import forms
 from markdownx.widgets import MarkdownxWidget
 from modelcluster.forms import BaseChildFormSet, ClusterForm
 
-from patterns_site.form_errors import ErrorSummaryMixin, anchor
+from foundations.forms import ErrorSummaryMixin, anchor
 
 from ..images import image_reencode
 from ..models import Component, Offering, Standard, Supplier

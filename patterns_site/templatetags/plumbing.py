@@ -1,12 +1,12 @@
-"""Template tags used across the site: money, query strings, pagination, navigation."""
-
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""Template tags used across the site: money, pagination, navigation, error summaries."""
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from catalogue.markdown import render_markdown
+from foundations.forms import error_summary
+from foundations.money import as_decimal, format_money, format_range
 from recipes.basket import basket_size
 
 register = template.Library()
@@ -39,16 +39,6 @@ def nav_section(context, request):
     return ""
 
 
-@register.simple_tag
-def query_with(request, **changes):
-    """The current query string with some parameters replaced, for pagination links that
-    keep the filters."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
 @register.filter
 def page_range(paginator, number):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
@@ -56,27 +46,21 @@ def page_range(paginator, number):
 
 @register.filter
 def money(value, places=None):
-    """Pounds with thousands separators: £1,200 for whole pounds, £0.03 otherwise.
-    Never goes through float."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    if places is None:
-        places = 0 if amount == amount.to_integral_value() else 2
-    quantum = Decimal(1).scaleb(-int(places))
-    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"£{amount:,.{int(places)}f}"
+    """Pounds with thousands separators (foundations.money), or nothing for no amount."""
+    amount = as_decimal(value)
+    return "" if amount is None else format_money(amount, places)
 
 
 @register.simple_tag
 def money_range(low, high):
     """£1,000 to £5,000, or one figure when both ends are the same."""
-    if high is None or high == "" or Decimal(high) == Decimal(low or 0):
-        return money(low)
-    return f"{money(low)} to {money(high)}"
+    low_amount = as_decimal(low)
+    if low_amount is None:
+        return ""
+    return format_range(low_amount, as_decimal(high))
+
+
+register.filter("error_summary", error_summary)
 
 
 @register.filter
@@ -88,9 +72,9 @@ def markdown(text):
 @register.filter
 def quantity(value):
     """A decimal without trailing zeros: 12.50 -> 12.5, 3.0 -> 3."""
-    if value is None or value == "":
+    amount = as_decimal(value)
+    if amount is None:
         return ""
-    amount = Decimal(value)
     if amount == amount.to_integral_value():
         return f"{amount.to_integral_value():,}"
     return f"{amount.normalize():,}"

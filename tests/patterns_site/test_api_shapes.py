@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.api import CORS_HEADERS
+from foundations.api import CORS_HEADERS
 from tests.factories import (
     AdoptionFactory,
     AdoptionOutcomeFactory,

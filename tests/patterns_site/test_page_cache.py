@@ -97,7 +97,7 @@ def test_recipe_page_with_a_form_is_cached_and_its_form_still_works(page_tree):
 
 def test_saving_a_basket_does_not_empty_the_cache(client):
     """A visitor sharing a basket cannot flush everyone's cached pages."""
-    from patterns_site.page_cache import content_version
+    from foundations.content_cache import content_version
     from recipes.models import SavedBasket
 
     before = content_version()

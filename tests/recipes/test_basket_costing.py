@@ -4,14 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from recipes.costing import (
-    DEFAULT_POPULATION,
-    Total,
-    format_price,
-    staff_users,
-    yearly_estimate,
-    yearly_volume,
-)
+from foundations.money import format_price
+from recipes.costing import DEFAULT_POPULATION, Total, staff_users, yearly_estimate, yearly_volume
 
 D = Decimal
 

@@ -1,6 +1,7 @@
-"""The recipe index's filtering, kept out of the page model so the model stays thin."""
+"""What the recipe index page shows: its filters and one page of recipes, kept out of the
+page model so the model stays thin."""
 
-from catalogue.views import paginate
+from foundations.pagination import paginate
 
 from .filters import RecipeFilterSet
 from .selectors import recipe_list
