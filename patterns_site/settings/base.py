@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "patterns_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML, JSON and CSV, with Django's BREACH mitigation (random bytes in the
+    # gzip header). Inside WhiteNoise: static files are sent precompressed, never twice.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "patterns_site.middleware.SecurityHeadersMiddleware",
     "patterns_site.page_cache.AnonymousPageCacheMiddleware",
@@ -151,7 +154,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
     "default": {"BACKEND": "patterns_site.media.AtomicFileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "patterns_site.static_storage.HashedStaticFilesStorage"},
 }
 # Uploads go to S3-compatible object storage (django-storages) when a bucket is set, so
 # any number of app servers share them; otherwise to MEDIA_ROOT, served by the app
