@@ -1,5 +1,10 @@
 """StreamField blocks for recipe pages. Each renders through a template named after the
-GOV.UK Design System component it becomes, so editors and designers share one vocabulary."""
+GOV.UK Design System component it becomes, so editors and designers share one vocabulary.
+
+In the editor every stream starts collapsed (a recipe's blocks fill many screens when
+open), and each block's collapsed header says what is inside it (label_format); the
+block picker shows a description and, where a block needs no other content, a preview
+rendered with the site's own styles (templates/wagtailcore/shared/block_preview.html)."""
 
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -35,6 +40,8 @@ class ComponentIngredientBlock(blocks.StructBlock):
         icon = "cogs"
         label = "Component"
         help_text = "A common component the service needs."
+        description = "A common component the service needs, such as taking payments."
+        label_format = "{component}"
         template = "blocks/ingredient_component.html"
 
 
@@ -48,6 +55,8 @@ class StandardIngredientBlock(blocks.StructBlock):
         icon = "tick-inverse"
         label = "Standard"
         help_text = "A data or technical standard the service must meet."
+        description = "A data or technical standard the service must speak or meet."
+        label_format = "{standard}"
         template = "blocks/ingredient_standard.html"
 
 
@@ -62,6 +71,9 @@ class PeopleIngredientBlock(blocks.StructBlock):
         icon = "user"
         label = "People"
         help_text = "A role on the team and the days of effort it takes."
+        description = "A role on the team and the days of effort it takes."
+        label_format = "{role}, {days} days"
+        preview_value = {"role": "Product manager", "days": "20", "notes": "Part time."}
         template = "blocks/ingredient_people.html"
 
 
@@ -72,6 +84,7 @@ class IngredientsBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {"component": {"min_num": 1}}
+        collapsed = True
 
 
 class MethodStepBlock(blocks.StructBlock):
@@ -88,6 +101,13 @@ class MethodStepBlock(blocks.StructBlock):
         icon = "list-ol"
         label = "Step"
         help_text = "One step to build or run the service."
+        description = "One numbered step to build or run the service."
+        label_format = "{title}"
+        preview_value = {
+            "title": "Check the address",
+            "body": "<p>Ask for a postcode and let the resident pick their address.</p>",
+            "design_system": "",
+        }
         template = "blocks/method_step.html"
 
     def get_context(self, value, parent_context=None):
@@ -101,6 +121,7 @@ class MethodBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {"step": {"min_num": 1}}
+        collapsed = True
 
 
 class UserNeedBlock(blocks.StructBlock):
@@ -112,11 +133,21 @@ class UserNeedBlock(blocks.StructBlock):
         icon = "user"
         label = "User need"
         help_text = "As a … I need … so that …"
+        description = "What a user needs from the service, and why."
+        label_format = "As a {as_a}, I need {i_need}"
+        preview_value = {
+            "as_a": "resident",
+            "i_need": "to report a missed bin online",
+            "so_that": "it is collected without phoning the council",
+        }
         template = "blocks/user_need.html"
 
 
 class UserNeedsBlock(blocks.StreamBlock):
     user_need = UserNeedBlock()
+
+    class Meta:
+        collapsed = True
 
 
 class OutcomeBlock(blocks.StructBlock):
@@ -130,11 +161,23 @@ class OutcomeBlock(blocks.StructBlock):
         icon = "pick"
         label = "Outcome"
         help_text = "A measured result the recipe targets."
+        description = "A measured result the recipe targets, with where the figure comes from."
+        label_format = "{metric}: {value} {unit}"
+        preview_value = {
+            "metric": "Reports made online",
+            "value": "70",
+            "baseline": "20",
+            "unit": "percent",
+            "source": "Sample figure",
+        }
         template = "blocks/outcome.html"
 
 
 class OutcomesBlock(blocks.StreamBlock):
     outcome = OutcomeBlock()
+
+    class Meta:
+        collapsed = True
 
 
 class VariationBlock(blocks.StructBlock):
@@ -146,6 +189,13 @@ class VariationBlock(blocks.StructBlock):
         icon = "repeat"
         label = "Variation"
         help_text = "How councils of one type adapt the recipe."
+        description = "How councils of one type adapt the recipe."
+        label_format = "{council_type}: {title}"
+        preview_value = {
+            "council_type": "CTY",
+            "title": "Two-tier areas",
+            "body": "<p>The district collects the bins; the county runs the tip.</p>",
+        }
         template = "blocks/variation.html"
 
     def get_context(self, value, parent_context=None):
@@ -158,3 +208,6 @@ class VariationBlock(blocks.StructBlock):
 
 class VariationsBlock(blocks.StreamBlock):
     variation = VariationBlock()
+
+    class Meta:
+        collapsed = True

@@ -22,7 +22,9 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    ObjectList,
     PageChooserPanel,
+    TabbedInterface,
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -42,6 +44,7 @@ from catalogue.models import (
     text_limit,
 )
 
+from .admin_forms import RecipePageForm
 from .blocks import (
     OUTCOME_UNIT_CHOICES,
     IngredientsBlock,
@@ -195,6 +198,14 @@ class RecipePage(Page):
         FieldPanel("outcomes"),
         FieldPanel("variations"),
         InlinePanel("related_links", heading="Related recipes", label="Related recipe"),
+        # Last, next to the publish button; recipes.admin_forms makes it required.
+        FieldPanel(
+            "change_summary",
+            heading="Change note",
+            help_text="What changed in this version, in a sentence, for the recipe's public "
+            "change log. Needed to publish a recipe that is already published, or to send "
+            "it for review.",
+        ),
     ]
     classification_panels = [
         FieldPanel("maturity"),
@@ -204,7 +215,15 @@ class RecipePage(Page):
         FieldPanel("serves", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("serves_population_min"), FieldPanel("serves_population_max")]),
     ]
-    promote_panels = [*Page.promote_panels, FieldPanel("change_summary")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(classification_panels, heading="Classification"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+    base_form_class = RecipePageForm
 
     parent_page_types = ["recipes.RecipeIndexPage"]
     subpage_types = []
