@@ -13,11 +13,9 @@ it) and the error is raised again, so the server ends the connection without the
 encoding's last chunk: an HTTP client sees the transfer cut short.
 """
 
-import csv
 import itertools
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -37,6 +35,7 @@ from catalogue.models import (
     Supplier,
 )
 from foundations.api import ApiError, read_only
+from foundations.cells import csv_line, csv_lines
 from foundations.money import money_text
 from recipes.models import Adoption, AdoptionOutcome, RecipePage
 
@@ -73,23 +72,6 @@ SAMPLE_NOTE = (
     "Sample suppliers, their offerings and prices, adoption statuses and outcome figures "
     "are fictional demonstration data and are flagged by is_sample columns."
 )
-
-# A cell a spreadsheet would run as a formula. Plain numbers (a negative outcome) are safe.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def csv_cell(value) -> str:
-    """A cell as text, with an apostrophe in front of anything a spreadsheet would
-    evaluate as a formula (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 def joined(items) -> str:
@@ -468,18 +450,9 @@ DATASETS = [
 DATASETS_BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 
 
-class Echo:
-    """A write-only file for csv.writer: hands each line back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
 def csv_stream(dataset: Dataset) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    yield writer.writerow([column.name for column in dataset.columns])
-    for row in dataset.rows():
-        yield writer.writerow([csv_cell(value) for value in row])
+    yield csv_line(column.name for column in dataset.columns)
+    yield from csv_lines(dataset.rows())
 
 
 def json_stream(dataset: Dataset, generated_at) -> Iterator[str]:
@@ -530,7 +503,7 @@ def started(lines: Iterator[str]) -> Iterator[str]:
 
 
 def csv_incomplete(rows: int) -> str:
-    return csv.writer(Echo()).writerow([INCOMPLETE.format(rows=rows)])
+    return csv_line([INCOMPLETE.format(rows=rows)])
 
 
 def json_incomplete(rows: int) -> str:

@@ -1,14 +1,13 @@
 """The basket, its exports, shared baskets and the offering comparison. Views stay thin:
 recipes.basket reads and writes the session, recipes.costing does the arithmetic."""
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from catalogue.models import Council
+from foundations.cells import csv_document
 
 from . import basket as baskets
 from .basket_forms import (
@@ -188,16 +187,6 @@ CSV_HEADER = [
     "Status",
     "Recipes",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: a leading apostrophe on anything that could be
-    read as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _csv_rows(snapshot: dict):
@@ -227,10 +216,7 @@ def _csv_rows(snapshot: dict):
 def _csv_response(snapshot: dict, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for row in _csv_rows(snapshot):
-        writer.writerow([csv_safe(cell) for cell in row])
+    response.write(csv_document([CSV_HEADER, *_csv_rows(snapshot)], bom=False))
     return response
 
 

@@ -138,3 +138,12 @@ def is_decimal_field(bound_field):
     from django import forms
 
     return isinstance(bound_field.field, forms.DecimalField)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """An address with scheme and host, for documents read away from the site (the
+    printed procurement brief), where "/basket/" would mean nothing."""
+    request = context.get("request")
+    path = str(path or "/")
+    return request.build_absolute_uri(path) if request else path
