@@ -20,9 +20,11 @@ from .models import (
     Component,
     ConformanceClaim,
     Council,
+    CouncilMembership,
     Offering,
     Standard,
     Supplier,
+    email_domain,
     public_offering_q,
 )
 
@@ -214,3 +216,19 @@ def council_adoptions(council: Council):
         .prefetch_related("outcomes")
         .order_by("recipe__title")
     )
+
+
+def councils_for_email(email: str) -> QuerySet[Council]:
+    """The councils whose staff domains include this address's domain exactly (several for
+    councils that share staff, none for any other address)."""
+    domain = email_domain(email)
+    if not domain:
+        return Council.objects.none()
+    return Council.objects.filter(domains__domain=domain).distinct().order_by("name")
+
+
+def user_council_memberships(user) -> QuerySet[CouncilMembership]:
+    """The councils a signed-in user works for (none for anyone else)."""
+    if not user.is_authenticated:
+        return CouncilMembership.objects.none()
+    return CouncilMembership.objects.filter(user=user).select_related("council__council_type")
