@@ -7,16 +7,18 @@ Service List are reference data loaded from real open data in fixtures/.
 """
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
@@ -72,11 +74,12 @@ class CouncilType(models.Model):
         return self.name
 
 
-class Council(index.Indexed, models.Model):
+class Council(index.Indexed, ClusterableModel):
     """A real UK local authority, from mySociety's register joined with GOV.UK's list.
 
     Adoptions record which councils run which recipes; the basket scales costs to a
-    council's population.
+    council's population. Its email domains (CouncilDomain) say which verified addresses
+    make an account one of its staff (CouncilMembership).
     """
 
     code = models.CharField("mySociety code", max_length=8, unique=True)
@@ -119,6 +122,14 @@ class Council(index.Indexed, models.Model):
         FieldPanel("population"),
         FieldPanel("homepage_url"),
         FieldPanel("parent"),
+        InlinePanel(
+            "domains",
+            heading="Staff email domains",
+            label="Domain",
+            help_text="A verified address at one of these domains makes an account one of "
+            "the council's staff. The homepage's domain is added from the open data; add "
+            "any other domain the council's staff mail from.",
+        ),
     ]
 
     class Meta:
@@ -129,6 +140,106 @@ class Council(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("catalogue:council_detail", kwargs={"slug": self.slug})
+
+
+# Domains that many organisations share: an address there proves nothing about who sent
+# it, so an editor cannot make one a council's staff domain by mistake.
+SHARED_MAIL_DOMAINS = frozenset(
+    {
+        "gov.uk", "org.uk", "co.uk", "ac.uk", "nhs.uk", "nhs.net", "uk", "com", "org", "net",
+        "gov.wales", "llyw.cymru", "gov.scot", "scot", "wales", "cymru", "gsi.gov.uk",
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk",
+        "live.com", "live.co.uk", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com",
+        "aol.com", "btinternet.com", "proton.me", "protonmail.com", "mail.com", "gmx.com",
+    }
+)  # fmt: skip
+domain_validator = RegexValidator(
+    r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    "Enter a domain in lower case, like leeds.gov.uk, without www. or @",
+)
+
+
+def validate_council_domain(value: str) -> None:
+    if value in SHARED_MAIL_DOMAINS:
+        raise ValidationError(
+            f"{value} is shared by many organisations, so it cannot prove someone works for "
+            "a council"
+        )
+
+
+def homepage_domain(url: str) -> str:
+    """The domain of a council's homepage address, without "www." ("" if it has none)."""
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def email_domain(email: str) -> str:
+    """The domain of an email address, in lower case ("" if it has none)."""
+    _, _, domain = email.strip().rpartition("@")
+    return domain.lower().rstrip(".")
+
+
+class CouncilDomain(models.Model):
+    """A domain a council's staff mail from. A verified address whose domain is exactly
+    this one (not a subdomain of it: a council may hand subdomains to suppliers who can
+    receive mail there) makes the account one of the council's staff. A domain may belong
+    to several councils that share their services and staff (Adur and Worthing)."""
+
+    council = ParentalKey(Council, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=253,
+        validators=[domain_validator, validate_council_domain],
+        help_text="Like leeds.gov.uk: the part of the address after the @.",
+    )
+    from_homepage = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Added from the council's homepage in the open data; reloading keeps it "
+        "in step with the homepage.",
+    )
+
+    panels = [FieldPanel("domain")]
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "domain"], name="one_domain_per_council")
+        ]
+        indexes = [models.Index(fields=["domain"], name="council_domain_lookup")]
+
+    def __str__(self):
+        return self.domain
+
+    def clean(self):
+        self.domain = (self.domain or "").strip().lower().removeprefix("@")
+
+
+class CouncilMembership(models.Model):
+    """A user who works for a council: made when they verify an address at one of the
+    council's domains (never before), for that address. Members record and update the
+    council's adoptions and reviews in the council portal. Editors remove a membership
+    in the admin when someone leaves."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_memberships"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    email = models.EmailField(help_text="The verified address that proved the membership.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council__name", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "council"], name="one_council_membership_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.council}"
+
+    def get_absolute_url(self):
+        return reverse("council_portal:council", kwargs={"council_slug": self.council.slug})
 
 
 class ServiceArea(models.Model):

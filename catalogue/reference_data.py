@@ -10,11 +10,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.search.backends import get_search_backend
 
-from .models import Council, CouncilType, LocalService, ServiceArea
+from .models import (
+    Council,
+    CouncilDomain,
+    CouncilType,
+    LocalService,
+    ServiceArea,
+    domain_validator,
+    homepage_domain,
+    validate_council_domain,
+)
 
 OPEN_DATA = Path(settings.BASE_DIR) / "fixtures" / "open_data"
 
@@ -127,7 +137,44 @@ def councils_load() -> int:
     Council.objects.bulk_update(parents_changed, ["parent"], batch_size=500)
     if to_create or to_update:
         get_search_backend().add_bulk(Council, list(by_code.values()))
+    council_homepage_domains_sync()
     return len(rows)
+
+
+def _usable_domain(domain: str) -> bool:
+    try:
+        domain_validator(domain)
+        validate_council_domain(domain)
+    except ValidationError:
+        return False
+    return True
+
+
+def council_homepage_domains_sync() -> int:
+    """Give each council its homepage's domain (without "www.") as a staff email domain,
+    and drop a homepage domain the council no longer has. Domains an editor added are
+    left alone. Returns how many homepage domains there are."""
+    wanted = {
+        (council_id, domain)
+        for council_id, url in Council.objects.values_list("pk", "homepage_url")
+        if (domain := homepage_domain(url)) and _usable_domain(domain)
+    }
+    existing = set(
+        CouncilDomain.objects.filter(from_homepage=True).values_list("council_id", "domain")
+    )
+    for council_id, domain in existing - wanted:
+        CouncilDomain.objects.filter(
+            council_id=council_id, domain=domain, from_homepage=True
+        ).delete()
+    CouncilDomain.objects.bulk_create(
+        [
+            CouncilDomain(council_id=council_id, domain=domain, from_homepage=True)
+            for council_id, domain in wanted - existing
+        ],
+        # An editor may have added the same domain by hand: keep theirs.
+        ignore_conflicts=True,
+    )
+    return len(wanted)
 
 
 @transaction.atomic

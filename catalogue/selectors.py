@@ -20,9 +20,11 @@ from .models import (
     Component,
     ConformanceClaim,
     Council,
+    CouncilMembership,
     Offering,
     Standard,
     Supplier,
+    email_domain,
     public_offering_q,
 )
 from .uses import uses
@@ -219,3 +221,19 @@ def with_council_counts(councils) -> list:
 def council_adoptions(council: Council):
     """A council's adoptions of live recipes, with the outcomes it measured."""
     return uses().council_adoptions(council)
+
+
+def councils_for_email(email: str) -> QuerySet[Council]:
+    """The councils whose staff domains include this address's domain exactly (several for
+    councils that share staff, none for any other address)."""
+    domain = email_domain(email)
+    if not domain:
+        return Council.objects.none()
+    return Council.objects.filter(domains__domain=domain).distinct().order_by("name")
+
+
+def user_council_memberships(user) -> QuerySet[CouncilMembership]:
+    """The councils a signed-in user works for (none for anyone else)."""
+    if not user.is_authenticated:
+        return CouncilMembership.objects.none()
+    return CouncilMembership.objects.filter(user=user).select_related("council__council_type")

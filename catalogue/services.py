@@ -18,7 +18,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import WorkflowState
 
-from .models import Offering, Supplier, SupplierInvitation, SupplierMembership
+from .models import (
+    CouncilMembership,
+    Offering,
+    Supplier,
+    SupplierInvitation,
+    SupplierMembership,
+    email_domain,
+)
+from .selectors import councils_for_email
 
 # Each moderated model's workflow and its one task, approved by the same editors' group.
 MODERATION_WORKFLOWS = {
@@ -350,3 +358,21 @@ def offering_withdraw(*, offering: Offering, user) -> Offering:
     offering.withdrawn_at = timezone.now()
     offering.save(update_fields=["withdrawn_at"])
     return offering
+
+
+@transaction.atomic
+def council_memberships_sync(*, user, verified_emails) -> list[CouncilMembership]:
+    """Make the user staff of every council whose domain one of their verified addresses
+    is at, and end a membership whose address they no longer hold (they changed it to
+    another), so an account is a council's only while it proves it works there. Returns
+    the memberships the user has now."""
+    verified = {email.strip().lower() for email in verified_emails}
+    CouncilMembership.objects.filter(user=user).exclude(email__in=verified).delete()
+    for email in sorted(verified):
+        if not email_domain(email):
+            continue
+        for council in councils_for_email(email):
+            CouncilMembership.objects.get_or_create(
+                user=user, council=council, defaults={"email": email}
+            )
+    return list(CouncilMembership.objects.filter(user=user).select_related("council"))

@@ -5,7 +5,15 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Component, Council, LocalService, Offering, Standard, Supplier
+from .models import (
+    Component,
+    Council,
+    CouncilMembership,
+    LocalService,
+    Offering,
+    Standard,
+    Supplier,
+)
 
 
 class ComponentViewSet(SnippetViewSet):
@@ -51,6 +59,21 @@ class CouncilViewSet(SnippetViewSet):
     list_per_page = 50
 
 
+class CouncilMembershipViewSet(SnippetViewSet):
+    """Council staff: made when someone verifies an address at a council's domain.
+    Delete one when the person leaves the council."""
+
+    model = CouncilMembership
+    icon = "user"
+    menu_label = "Council staff"
+    list_display = ["user", "council", "email", "created_at"]
+    list_filter = ["council__council_type"]
+    search_backend_name = None
+    search_fields = ["email", "council__name"]
+    # Memberships come from verified addresses only: editors remove, never create.
+    add_to_admin_menu = False
+
+
 class LocalServiceViewSet(SnippetViewSet):
     model = LocalService
     icon = "list-ul"
@@ -68,6 +91,7 @@ class CatalogueGroup(SnippetViewSetGroup):
         SupplierViewSet,
         OfferingViewSet,
         CouncilViewSet,
+        CouncilMembershipViewSet,
         LocalServiceViewSet,
     )
 

@@ -63,6 +63,7 @@ urlpatterns = [
     path("accounts/", include("patterns_site.accounts.urls")),
     path("supplier/", include(old_account_urls)),
     path("supplier/", include("catalogue.portal.urls")),
+    path("council/", include("recipes.council_portal.urls")),
     path("", include("catalogue.urls")),
     path("", include("recipes.urls")),
 ]

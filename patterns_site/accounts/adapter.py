@@ -49,6 +49,17 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             return request.META["REMOTE_ADDR"]
 
+    def get_login_redirect_url(self, request) -> str:
+        """Council staff who are not also suppliers go to the council portal."""
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.council_memberships.exists()
+            and not user.supplier_memberships.exists()
+        ):
+            return reverse("council_portal:home")
+        return super().get_login_redirect_url(request)
+
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         """From the request's validated host; from SITE_URL when sent outside a request
         (a management command or the shell)."""

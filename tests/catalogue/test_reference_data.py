@@ -2,9 +2,10 @@ import csv
 
 import pytest
 
-from catalogue.models import Council, CouncilType, LocalService, ServiceArea
+from catalogue.models import Council, CouncilDomain, CouncilType, LocalService, ServiceArea
 from catalogue.reference_data import (
     OPEN_DATA,
+    council_homepage_domains_sync,
     councils_load,
     local_services_load,
     service_areas_load,
@@ -111,3 +112,15 @@ def test_local_services_carry_the_govuk_providing_tier(loaded):
     service = LocalService.objects.get(identifier=int(row["LGSL"]))
     assert service.providing_tier == row["Providing Tier"]
     assert LocalService.objects.exclude(providing_tier="").exists()
+
+
+def test_real_councils_get_their_homepage_domains(loaded):
+    """The real open data gives every council with a homepage its domain; councils that
+    share one (Adur and Worthing) both have it; loading again changes nothing."""
+    assert CouncilDomain.objects.get(council__slug="leeds").domain == "leeds.gov.uk"
+    shared = CouncilDomain.objects.filter(domain="adur-worthing.gov.uk")
+    assert sorted(shared.values_list("council__name", flat=True)) == ["Adur", "Worthing"]
+    before = CouncilDomain.objects.count()
+    assert before > 350
+    council_homepage_domains_sync()
+    assert CouncilDomain.objects.count() == before
