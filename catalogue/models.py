@@ -73,6 +73,21 @@ class CouncilType(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def plural_name_in_sentence(self) -> str:
+        """The plural name as it reads inside a sentence: "district councils", but
+        "London boroughs", "Scottish councils" and "Northern Ireland district councils"."""
+        return " ".join(
+            word if word in PROPER_NOUNS else word.lower() for word in self.plural_name.split()
+        )
+
+
+# Words in council type names that keep their capital letter inside a sentence.
+PROPER_NOUNS = frozenset(
+    {"London", "England", "English", "Scotland", "Scottish", "Wales", "Welsh", "Northern",
+     "Ireland"}
+)  # fmt: skip
+
 
 class Council(index.Indexed, ClusterableModel):
     """A real UK local authority, from mySociety's register joined with GOV.UK's list.

@@ -41,6 +41,7 @@ urlpatterns = [
     path("media/<path:path>", media.media_file, name="media"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("site-origin.css", views.site_origin_css, name="site_origin_css"),
     path(
         "sitemap.xml",
         sitemap_index,

@@ -1,7 +1,9 @@
 """Site-wide views: operations endpoints, the data credits page and error pages."""
 
 import sys
+from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -59,6 +61,26 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+def css_string(text: str) -> str:
+    """text as a quoted CSS string: anything but the characters of a URL origin is
+    written as a CSS escape, so no host can close the string or the rule."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/-[]")
+    return '"' + "".join(c if c in safe else f"\\{ord(c):x} " for c in text) + '"'
+
+
+@require_GET
+def site_origin_css(request):
+    """The print stylesheet's one fact that is not static: the site's origin, so that
+    relative links print as absolute addresses (see the print rules in plumbing.scss).
+    Served from the host the page came from, which ALLOWED_HOSTS has already checked."""
+    origin = request.build_absolute_uri("/").rstrip("/")
+    response = HttpResponse(
+        f":root {{ --app-site-origin: {css_string(origin)}; }}\n", content_type="text/css"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @require_GET
 def about_data(request):
     return render(
@@ -66,6 +88,15 @@ def about_data(request):
         "patterns_site/about_data.html",
         {"page_title": "About the data", "breadcrumbs": [("Home", "/"), ("About the data", "")]},
     )
+
+
+# When the statement was written, last reviewed against the site, and when the site was
+# last tested as it describes. Change them together with the statement's text.
+ACCESSIBILITY_STATEMENT_DATES = {
+    "prepared_on": date(2026, 11, 20),
+    "reviewed_on": date(2026, 12, 1),
+    "tested_on": date(2026, 12, 1),
+}
 
 
 @require_GET
@@ -76,6 +107,8 @@ def accessibility(request):
         {
             "page_title": "Accessibility statement",
             "breadcrumbs": [("Home", "/"), ("Accessibility statement", "")],
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            **ACCESSIBILITY_STATEMENT_DATES,
         },
     )
 

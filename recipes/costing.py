@@ -68,6 +68,12 @@ class Estimate:
             return "Not known"
         return format_range(self.low, self.high)
 
+    @property
+    def shows_working(self) -> bool:
+        """False when the working only restates the figure, as for a yearly price:
+        "£9,500 (£9,500 a year)" says nothing twice."""
+        return bool(self.working) and self.working != f"{self.display} a year"
+
 
 def yearly_estimate(
     *,

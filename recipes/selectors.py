@@ -74,7 +74,8 @@ def recipe_detail_context(page: RecipePage) -> dict:
 
 
 def home_page_context() -> dict:
-    """Service areas to browse, newest and most-adopted recipes, catalogue counts."""
+    """Service areas that have recipes to browse, newest and most-adopted recipes,
+    catalogue counts."""
     recipes = recipe_list()
     filed = RecipePage.service_areas.through.objects.filter(recipepage__live=True)
     areas = (
@@ -85,6 +86,8 @@ def home_page_context() -> dict:
             )
             + _counted(filed.filter(servicearea=OuterRef("pk")))
         )
+        # An area with no recipe yet would be a link to an empty list.
+        .filter(recipe_count__gt=0)
         .order_by("name")
     )
     return {

@@ -63,8 +63,20 @@ class OrganisationForm(TextLimitsMixin, ErrorSummaryMixin, forms.ModelForm):
         help_texts = {
             "companies_house_number": "8 digits, or 2 capital letters and 6 digits, like SC123456",
             "contact_email": "Editors use it about your listings. It is never shown publicly.",
-            "description": "Shown on your public supplier page.",
+            "description": "Shown on your public supplier page. Markdown: **bold**, lists, "
+            "links and tables. A preview appears below as you type if JavaScript is on.",
             "website": "Like https://www.example.com",
+        }
+        # The same editor and preview as an offering's description: the public page
+        # renders this text as markdown, so the supplier sees what it will look like.
+        widgets = {
+            "description": MarkdownxWidget(
+                attrs={
+                    "class": "govuk-textarea",
+                    "rows": 6,
+                    "aria-describedby": "id_description-hint",
+                }
+            )
         }
         error_messages = {
             "name": {"required": "Enter the organisation name"},
@@ -81,7 +93,6 @@ class OrganisationForm(TextLimitsMixin, ErrorSummaryMixin, forms.ModelForm):
     def __init__(self, *args, public_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_email"].required = True
-        self.fields["description"].widget.attrs["rows"] = 4
         if public_locked:
             # While an editor reviews the public details, only private ones can change:
             # a disabled field keeps its current value whatever is posted.
@@ -186,7 +197,13 @@ class OfferingForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
             }
         }
         widgets = {
-            "description": MarkdownxWidget(attrs={"class": "govuk-textarea", "rows": 10}),
+            "description": MarkdownxWidget(
+                attrs={
+                    "class": "govuk-textarea",
+                    "rows": 10,
+                    "aria-describedby": "id_description-hint",
+                }
+            ),
             "components": forms.CheckboxSelectMultiple,
             "pricing_unit": forms.RadioSelect,
             "hosting": forms.RadioSelect,

@@ -378,6 +378,9 @@ PAGE_CACHE_IGNORED_MODELS = ["recipes.SavedBasket", "catalogue.SupplierInvitatio
 
 PLUMBING_PHASE = os.environ.get("PLUMBING_PHASE", "Alpha")
 PLUMBING_FEEDBACK_URL = os.environ.get("PLUMBING_FEEDBACK_URL", "")
+# Where the accessibility statement tells people to report a problem or ask for another
+# format: the team that runs this instance. Defaults to the address the site sends from.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

@@ -80,21 +80,23 @@ def quantity(value):
     return f"{amount.normalize():,}"
 
 
-OUTCOME_UNITS = {
-    "percent": "{}%",
-    "pounds": "£{}",
-    "days": "{} days",
-    "hours": "{} hours",
-    "minutes": "{} minutes",
-    "count": "{}",
-}
+# Units of time, singular and plural. A no-break space keeps "1.6 days" on one line.
+OUTCOME_TIME_UNITS = {"days": "day", "hours": "hour", "minutes": "minute"}
 
 
 @register.simple_tag
 def outcome_value(value, unit):
+    """An outcome figure with its unit: 78%, £2.40 (money, as everywhere), 1 day, 1.6 days."""
     if value is None or value == "":
         return ""
-    return OUTCOME_UNITS.get(unit, "{}").format(quantity(value))
+    if unit == "pounds":
+        return money(value)
+    if unit == "percent":
+        return f"{quantity(value)}%"
+    if unit in OUTCOME_TIME_UNITS:
+        word = OUTCOME_TIME_UNITS[unit] if Decimal(value) == 1 else unit
+        return f"{quantity(value)}\u00a0{word}"
+    return quantity(value)
 
 
 MATURITY_COLOURS = {"alpha": "pink", "beta": "turquoise", "live": "green", "retired": "grey"}

@@ -30,7 +30,6 @@ class SearchSuggest {
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", id);
-    input.parentNode.style.position = "relative";
     input.insertAdjacentElement("afterend", this.listbox);
     this.form.appendChild(this.status);
 

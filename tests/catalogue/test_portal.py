@@ -224,6 +224,33 @@ def test_registering_an_organisation_makes_me_its_member(client):
     assert SupplierMembership.objects.filter(user=user, supplier=supplier).exists()
 
 
+def test_organisation_page_shows_its_description_rendered_not_as_markdown(supplier_client, member):
+    """The portal's organisation page shows the description as the public page will,
+    rendered and styled as GOV.UK, never the literal markdown."""
+    member.supplier.description = "We build **accessible** forms.\n\n- one\n- two"
+    member.supplier.save()
+
+    response = supplier_client.get(portal_url("organisation", member.supplier))
+
+    page = response.content.decode()
+    assert "**accessible**" not in page
+    assert "<strong>accessible</strong>" in page
+    assert '<ul class="govuk-list govuk-list--bullet">' in page
+
+
+def test_organisation_description_has_the_markdown_editor_and_preview(supplier_client, member):
+    """The organisation form edits its description with the same markdown editor as an
+    offering's, whose live preview is the site's own renderer, linked to its hint."""
+    response = supplier_client.get(portal_url("organisation_edit", member.supplier))
+
+    page = response.content.decode()
+    assert 'class="markdownx"' in page
+    assert 'aria-describedby="id_description-hint"' in page
+    assert 'id="id_description-hint"' in page
+    preview = supplier_client.post(reverse("markdownx_markdownify"), {"content": "A **b**"})
+    assert preview.content.decode() == '<p class="govuk-body">A <strong>b</strong></p>\n'
+
+
 def test_invalid_organisation_shows_errors_and_keeps_what_was_typed(client):
     """A bad Companies House number gets an error summary; the other answers stay filled in."""
     client.force_login(UserFactory())

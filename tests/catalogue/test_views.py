@@ -549,9 +549,10 @@ def test_offering_list_shows_published_offerings_only(client):
 
     assert list_headings(response) == ["Acme Messages", "GOV.UK Notify"]
     first = parse(response).select(".app-card-list__item")[0]
-    assert text(first).startswith(
+    assert text(first) == (
         "Acme Messages from Acme Digital Sample data Messages and payments in one. "
-        "£1,200 to £2,400 per year plus £500 set-up"
+        "£1,200 to £2,400 per year plus £500 set-up "
+        "Provides: Send notifications, Take payments"
     )
     assert link_texts(first) == [
         "Acme Messages",

@@ -1,7 +1,9 @@
 import json
 
 import pytest
+from django.conf import settings
 
+from patterns_site.views import css_string
 from recipes.models import Adoption
 from tests.factories import (
     AdoptionFactory,
@@ -83,14 +85,15 @@ class TestHomePage:
 
     def test_browses_by_top_level_service_area(self, client):
         """Top-level service areas link to the filtered recipe list and count their
-        recipes, including those filed under a sub-area."""
+        recipes, including those filed under a sub-area; an area with no recipe yet is
+        not listed, since its link would lead to an empty list."""
         soup = parse(client.get("/"))
 
         areas = soup.find("h2", string="Browse by service area").find_next("ul")
         assert [text(item) for item in areas.find_all("li")] == [
             "Environment and waste 3 recipes",
-            "Transport 0 recipes",
         ]
+        assert "0 recipes" not in text(soup)
         assert areas.find("a", string="Environment and waste")["href"] == (
             "/recipes/?service_area=environment"
         )
@@ -182,6 +185,79 @@ def test_about_data_page_explains_sample_content_and_sources(client, page_tree):
     assert "Everything marked Sample data is fictional" in main
     assert "mySociety, UK local authority names and codes" in main
     assert "CC BY 4.0" in main
+
+
+@pytest.mark.parametrize("url", ["/", "/components/", "/no-such-page/"])
+def test_every_page_links_the_print_origin_stylesheet(client, page_tree, url):
+    """Every page, errors included, links /site-origin.css for print only, so links on
+    paper show absolute addresses."""
+    soup = parse(client.get(url))
+
+    link = soup.find("link", href="/site-origin.css")
+    assert link["rel"] == ["stylesheet"]
+    assert link["media"] == "print"
+
+
+def test_site_origin_stylesheet_sets_the_origin_the_page_was_served_from(client, db):
+    """The print stylesheet's origin is the scheme and host of the request, as a CSS
+    custom property that the print rules put before each relative link."""
+    response = client.get("/site-origin.css", HTTP_HOST="plumbing.example.org")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert response.content.decode() == (
+        ':root { --app-site-origin: "http://plumbing.example.org"; }\n'
+    )
+
+
+def test_site_origin_stylesheet_cannot_be_broken_out_of(client, db):
+    """A Host header that would end the CSS string is refused before the stylesheet is
+    written, and whatever the origin holds is written as CSS escapes besides."""
+    response = client.get("/site-origin.css", HTTP_HOST='evil.example";}body{x:"')
+
+    assert response.status_code == 400
+    assert css_string('https://a"}b\\') == '"https://a\\22 \\7d b\\5c "'
+
+
+def test_accessibility_statement_follows_the_govuk_model(client, page_tree, settings):
+    """The statement has every section GOV.UK's model statement asks for: a contact
+    address from settings, the EHRC and ECNI enforcement procedure, technical information,
+    compliance status, non-accessible content, how it was tested and its dates."""
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "access@council.example"
+    soup = parse(client.get("/accessibility/"))
+
+    main = soup.find("main")
+    assert [text(h) for h in main.find_all("h2")] == [
+        "How accessible this website is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this website",
+        "Enforcement procedure",
+        "Technical information about this website's accessibility",
+        "What we're doing to improve accessibility",
+        "Preparation of this accessibility statement",
+    ]
+    assert [text(h) for h in main.find_all("h3")] == [
+        "Compliance status",
+        "Non-accessible content",
+    ]
+    mail_links = main.find_all("a", href="mailto:access@council.example")
+    assert [text(link) for link in mail_links] == ["access@council.example"] * 2
+    words = text(main)
+    assert "Equality and Human Rights Commission (EHRC)" in words
+    assert "Equality Commission for Northern Ireland (ECNI)" in words
+    assert "partially compliant with the Web Content Accessibility Guidelines version 2.2" in words
+    assert "320 pixels" in words and "1,280 pixels" in words and "axe-core" in words
+    assert "screen reader" in words
+    assert "This statement was prepared on 20 November 2026." in words
+    assert "It was last reviewed on 1 December 2026." in words
+    assert "This website was last tested on 1 December 2026" in words
+
+
+def test_accessibility_contact_defaults_to_the_address_the_site_sends_from(client, page_tree):
+    """Without ACCESSIBILITY_CONTACT_EMAIL the statement gives the site's own address."""
+    soup = parse(client.get("/accessibility/"))
+
+    assert soup.find("main").find("a", href=f"mailto:{settings.DEFAULT_FROM_EMAIL}")
 
 
 def test_healthz_reports_ok_as_json(client, db):

@@ -211,9 +211,25 @@ def test_options_show_conformance_to_the_standards_the_recipe_requires(client, s
     assert "Should meet UK GDPR" in text(section)
     labels = [text(label) for label in section.find_all("label")]
     assert labels[:2] == ["Texter", "Mailer"]
-    assert "OpenAPI 3 (required): verified" in text(section)
+    assert "OpenAPI 3: verified" in text(section)
     assert "Claim every standard the recipe requires Texter" in text(section)
     assert "Do not claim every required standard Mailer" in text(section)
+
+
+def test_option_hint_reads_as_sentences_without_stray_punctuation(client, shop):
+    """Each product's hint names its supplier, then its price, then its cost at your
+    scale, without a full stop left over after the sample label and without the yearly
+    price said twice; recommended standards are left to the compare page."""
+    add(client, shop["bins"])
+    section = line_section(client.get("/basket/"), shop["notify"])
+
+    hints = [text(hint) for hint in section.select(".govuk-radios__hint")]
+    assert hints, "no product hints"
+    for hint in hints:
+        assert " ." not in hint and ". ." not in hint, hint
+        assert "UK GDPR" not in hint, hint
+        figure = hint.split("Yearly at your scale: ", 1)[1]
+        assert f"({figure.split(' (')[0]} a year)" not in figure, hint
 
 
 def test_choosing_an_offering_costs_the_line_at_the_default_population(client, shop):

@@ -88,6 +88,22 @@ def test_loading_demo_data_twice_changes_nothing(first_run):
     assert "Created" in first_run
 
 
+def test_demo_recipes_were_published_before_they_were_reviewed(client, first_run):
+    """No demo recipe says it was last reviewed before it was first published: the
+    first publication is dated before the review, on the page and in its change log."""
+    from recipes.selectors import recipe_change_log
+
+    for page in RecipePage.objects.live().exclude(last_reviewed=None):
+        assert page.first_published_at.date() <= page.last_reviewed, page.slug
+        first_entry = recipe_change_log(page)[-1]
+        assert first_entry["summary"] == "First published"
+        assert first_entry["published_at"].date() <= page.last_reviewed, page.slug
+        history = parse(client.get(page.url)).find("h2", id="changes").find_next("ul")
+        assert text(history).endswith(f"{page.first_published_at:%-d %B %Y}: First published"), (
+            page.slug
+        )
+
+
 def content_counts(counts):
     return {
         label: count

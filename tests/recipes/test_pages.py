@@ -141,7 +141,7 @@ class TestRecipePage:
             "One-off set-up": "£8,000 to £25,000",
             "Yearly running": "£3,000",
             "Time to launch": "10 weeks",
-            "Staff effort": "40 days (32.5 days across the team roles below)",
+            "Staff effort": "40 days (the team roles below add up to 32.5 days)",
             "Maturity": "Live",
             "Serves": "District councils",
             "Councils": "1 live, 2 in total",
@@ -478,3 +478,69 @@ def test_recipe_index_makes_the_same_queries_with_2_or_12_recipes(
     assert len(large_queries) == len(small_queries)
     assert len(listed_titles(small_response)) == 2
     assert len(listed_titles(large_response)) > 2
+
+
+def test_card_names_council_types_as_they_read_in_a_sentence(client, recipe_index):
+    """A recipe card lowercases the generic council types it serves but keeps the capital
+    of a place or nation: "district councils, London boroughs, Scottish councils"."""
+    types = [
+        CouncilTypeFactory(code="NMD", name="District council", plural_name="District councils"),
+        CouncilTypeFactory(code="LBO", name="London borough", plural_name="London boroughs"),
+        CouncilTypeFactory(code="SCO", name="Scottish council", plural_name="Scottish councils"),
+    ]
+    RecipePageFactory(title="Report a missed bin", serves=types)
+
+    card = parse(client.get("/recipes/")).select_one(".app-card-list__item")
+
+    assert "Serves: district councils, London boroughs, Scottish councils." in text(card)
+
+
+def test_staff_effort_is_not_repeated_when_the_team_roles_add_up_to_it(client, recipe_index):
+    """When the team roles add up to the recipe's staff effort, the panel says the figure
+    once; it says both only when they differ."""
+    recipe = RecipePageFactory(
+        staff_effort_days=Decimal("32.5"), people=[("Product manager", "10"), ("Developer", "22.5")]
+    )
+
+    panel = parse(client.get(recipe.url)).find("section", class_="app-at-a-glance")
+
+    effort = panel.find("dt", string="Staff effort").find_next("dd")
+    assert text(effort) == "32.5 days"
+
+
+def test_outcomes_in_pounds_and_days_read_as_money_and_time(client, recipe_index):
+    """Outcome figures in pounds are money (£2.40, not £2.4); one day is "1 day"."""
+    recipe = RecipePageFactory(
+        outcomes=stream(
+            [
+                ("outcome", {"metric": "Cost per report", "value": "2.4", "baseline": "6.8",
+                             "unit": "pounds", "source": "Pilot"}),
+                ("outcome", {"metric": "Days to collect", "value": "1", "baseline": "2.5",
+                             "unit": "days", "source": "Pilot"}),
+            ]
+        )
+    )  # fmt: skip
+
+    targets = table_with_caption(parse(client.get(recipe.url)), "Outcomes this recipe targets")
+
+    rows = [text(row) for row in targets.find("tbody").find_all("tr")]
+    assert rows == ["Cost per report £2.40 £6.80 Pilot", "Days to collect 1 day 2.5 days Pilot"]
+
+
+def test_recipe_prints_as_a_card_with_its_own_address(client, recipe_index):
+    """On paper a recipe says where it is online (its canonical address), and leaves out
+    what only works on screen: contents, the basket button, related recipes, the costs
+    repeated from At a glance and the list of past publications."""
+    recipe = RecipePageFactory(title="Report a missed bin collection")
+
+    soup = parse(client.get(recipe.url))
+
+    card = soup.find("div", class_="app-recipe")
+    online = card.find("p", class_="app-print-only")
+    assert text(online) == f"Online at http://testserver{recipe.url}"
+    for screen_only in (
+        soup.find("nav", attrs={"aria-labelledby": "contents-heading"}),
+        soup.find("form", action="/basket/add/"),
+        soup.find("h2", id="nutrition").find_next("dl"),
+    ):
+        assert "app-no-print" in screen_only["class"]
