@@ -18,3 +18,26 @@ def shared_cache_for_page_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(deploy=True)
+def email_links_on_a_served_host(app_configs, **kwargs):
+    """Links in moderation and account emails are built on WAGTAILADMIN_BASE_URL (from
+    SITE_URL): a host the site does not serve sends every editor to a dead address."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    base_url = settings.WAGTAILADMIN_BASE_URL or ""
+    host = urlsplit(base_url).hostname or ""
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        return [
+            checks.Warning(
+                f"Links in emails point at {base_url or 'no address'}, which is not one of "
+                "ALLOWED_HOSTS.",
+                hint="Set SITE_URL to the address editors and suppliers use, such as "
+                "https://plumbing.example.gov.uk.",
+                id="plumbing.W002",
+            )
+        ]
+    return []

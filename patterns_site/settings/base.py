@@ -241,7 +241,12 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 
 WAGTAIL_SITE_NAME = "Plumbing"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address links in emails are built on (moderation emails, and account emails sent
+# outside a request). Production derives it from ALLOWED_HOSTS when SITE_URL is unset.
+WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The admin shows Wagtail's own default avatar, from our static files: no editor's
+# email address is sent to an avatar service, and the strict CSP has nothing to block.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Moderation emails go to the moderators' group, one per submission: with superusers
 # included, Wagtail emails each superuser twice (for the workflow and for its task).
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
