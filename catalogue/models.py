@@ -109,6 +109,10 @@ class Council(index.Indexed, ClusterableModel):
         null=True, blank=True, help_text="Mid-2020 estimate, from mySociety's register."
     )
     homepage_url = models.URLField(blank=True)
+    # The centre of the council's area (WGS84), from mySociety's register: the dots of
+    # the map of councils that run a recipe.
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -135,6 +139,7 @@ class Council(index.Indexed, ClusterableModel):
         FieldPanel("council_type"),
         FieldRowPanel([FieldPanel("nation"), FieldPanel("region")]),
         FieldPanel("population"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("homepage_url"),
         FieldPanel("parent"),
         InlinePanel(

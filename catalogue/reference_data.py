@@ -7,6 +7,7 @@ can run on every start without duplicating anything.
 
 import csv
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
@@ -59,6 +60,15 @@ def council_types_load() -> dict[str, CouncilType]:
     return types
 
 
+def _coordinate(value: str) -> Decimal | None:
+    """A centroid's latitude or longitude, to the six places the model keeps (about
+    0.1 m), so that a reload compares equal and updates nothing."""
+    try:
+        return Decimal(value).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        return None
+
+
 def _population(value: str) -> int | None:
     try:
         return round(float(value))
@@ -75,6 +85,8 @@ COUNCIL_FIELDS = [
     "nation",
     "region",
     "population",
+    "latitude",
+    "longitude",
     "homepage_url",
 ]
 
@@ -113,6 +125,8 @@ def councils_load() -> int:
             "nation": row["nation"],
             "region": row["region"],
             "population": _population(row["pop-2020"]),
+            "latitude": _coordinate(row["lat"]),
+            "longitude": _coordinate(row["long"]),
             "homepage_url": homepages_by_gss.get(row["gss-code"])
             or homepages_by_slug.get(row["gov-uk-slug"], ""),
         }

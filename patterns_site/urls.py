@@ -57,6 +57,11 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("search/", views.search, name="search"),
+    path(
+        "recipes/<slug:slug>/architecture.svg",
+        views.recipe_architecture_svg,
+        name="recipe_architecture_svg",
+    ),
     path("search/suggest/", views.search_suggestions, name="search_suggestions"),
     # markdownx's own URLs accept anonymous users: these serve its widget for signed-in
     # suppliers and editors only.

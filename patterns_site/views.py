@@ -10,9 +10,12 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+
+from recipes.models import RecipePage
 
 from .forms import SearchForm
+from .media import MEDIA_CSP
 from .search import (
     MAX_QUERY_LENGTH,
     SEARCH_TYPES,
@@ -186,3 +189,26 @@ def search_suggestions(request):
             {"error": f"Search for {MAX_QUERY_LENGTH} characters or fewer"}, status=400
         )
     return JsonResponse({"query": normalise_query(query), "results": suggestions(query)})
+
+
+@require_safe
+def recipe_architecture_svg(request, slug):
+    """A live recipe's architecture picture as an SVG file, for councils' own documents:
+    the drawing stored when the recipe was published, sandboxed like uploaded media so
+    that, opened on its own, it can run and load nothing."""
+    page = (
+        RecipePage.objects.live()
+        .public()
+        .filter(slug=slug)
+        .only("pk", "slug", "architecture_svg")
+        .first()
+    )
+    if page is None or not page.architecture_svg:
+        raise Http404("No live recipe with that address")
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + page.architecture_svg,
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["Content-Disposition"] = f'inline; filename="{page.slug}-architecture.svg"'
+    return response

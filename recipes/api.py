@@ -10,6 +10,7 @@ the same number of queries whatever it holds.
 from datetime import date, datetime
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
@@ -63,6 +64,7 @@ class MethodStep(Strict):
     title: str
     body: str = Field(..., description=HTML)
     design_system: str
+    components: list[str] = Field(..., description="Slugs of the components the step uses.")
 
 
 class Costs(Strict):
@@ -172,6 +174,9 @@ class RecipeOut(Strict):
     when_not_to_use: str = Field(..., description=HTML)
     ingredients: Ingredients
     method: list[MethodStep]
+    architecture_svg_url: Url = Field(
+        ..., description="The recipe's architecture picture, as an SVG file."
+    )
     costs: Costs
     outcomes: list[TargetOutcome]
     variations: list[Variation]
@@ -243,14 +248,24 @@ class RecipeOut(Strict):
 
     @staticmethod
     def resolve_method(page) -> list[dict]:
+        # The step's components as the stored picture names them: drawn from the same
+        # method, so no query.
+        drawn = page.architecture.get("steps", [])
         return [
             {
                 "title": step.get("title", ""),
                 "body": rich_text(step.get("body", "")),
                 "design_system": step.get("design_system") or "",
+                "components": drawn[n]["components"] if n < len(drawn) else [],
             }
-            for step in raw_values(page.method, "step")
+            for n, step in enumerate(raw_values(page.method, "step"))
         ]
+
+    @staticmethod
+    def resolve_architecture_svg_url(page, context) -> str:
+        return context["request"].build_absolute_uri(
+            reverse("recipe_architecture_svg", args=[page.slug])
+        )
 
     @staticmethod
     def resolve_costs(page) -> dict:
@@ -300,6 +315,7 @@ def api_recipes():
     return (
         recipe_list()
         .public()
+        .defer("architecture_svg")
         .prefetch_related(
             Prefetch("lgsl_links", queryset=RecipeLocalService.objects.select_related("service")),
             Prefetch(

@@ -96,6 +96,13 @@ class MethodStepBlock(blocks.StructBlock):
         label="GOV.UK Design System pattern",
         help_text="If this step is a screen users see, the pattern or component it should use.",
     )
+    components = blocks.ListBlock(
+        SnippetChooserBlock("catalogue.Component"),
+        default=[],
+        label="Components this step uses",
+        help_text="Choose from the components in the ingredients. The architecture picture "
+        "draws a line from this step to each one.",
+    )
 
     class Meta:
         icon = "list-ol"
@@ -156,11 +163,14 @@ class OutcomeBlock(blocks.StructBlock):
     baseline = blocks.DecimalBlock(required=False, max_digits=12, decimal_places=2)
     unit = blocks.ChoiceBlock(choices=OUTCOME_UNIT_CHOICES)
     source = blocks.CharBlock(max_length=300, help_text="Where the figure comes from.")
+    date = blocks.DateBlock(
+        required=False, label="When measured", help_text="When the figure was measured."
+    )
 
     class Meta:
         icon = "pick"
         label = "Outcome"
-        help_text = "A measured result the recipe targets."
+        help_text = "A measured result the recipe targets, drawn as before and after bars."
         description = "A measured result the recipe targets, with where the figure comes from."
         label_format = "{metric}: {value} {unit}"
         preview_value = {
@@ -171,6 +181,11 @@ class OutcomeBlock(blocks.StructBlock):
             "source": "Sample figure",
         }
         template = "blocks/outcome.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["unit_label"] = dict(OUTCOME_UNIT_CHOICES).get(value.get("unit"), "")
+        return context
 
 
 class OutcomesBlock(blocks.StreamBlock):

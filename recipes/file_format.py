@@ -490,6 +490,7 @@ class MethodStep(Item):
     design_system: Annotated[
         str, BeforeValidator(_blank_to_empty), AfterValidator(_design_system)
     ] = ""
+    components: Annotated[list[ComponentRef], _unique("component")] = []
 
 
 class Costs(Item):
@@ -513,6 +514,7 @@ class RecipeOutcome(Item):
     baseline: block_decimal(OutcomeBlock(), "baseline") = None
     unit: Literal[tuple(value for value, _label in OUTCOME_UNIT_CHOICES)]
     source: block_text(OutcomeBlock(), "source")
+    date: DateText = None
 
 
 class Variation(Item):
@@ -578,6 +580,24 @@ class RecipeItem(Entry):
     adoptions: Annotated[
         list[AdoptionItem], _unique("council", key=lambda adoption: adoption.council)
     ] = []
+
+    @field_validator("method")
+    @classmethod
+    def _steps_use_ingredients(cls, value, info: ValidationInfo):
+        ingredients = info.data.get("ingredients")
+        if ingredients is None:  # the ingredients were invalid: reported there
+            return value
+        listed = {i.component for i in ingredients if i.type == "component"}
+        for number, step in enumerate(value, start=1):
+            for component in step.components:
+                if component not in listed:
+                    raise _error(
+                        "step_component",
+                        "step {number} uses component {component}, which is not in the ingredients",
+                        number=number,
+                        component=repr(component),
+                    )
+        return value
 
     @field_validator("related")
     @classmethod

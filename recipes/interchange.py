@@ -28,6 +28,7 @@ from catalogue.models import (
     Supplier,
 )
 
+from .architecture import step_component_ids
 from .file_format import (
     FORMAT,
     VERSION,
@@ -220,7 +221,20 @@ def recipe_page_fields(item: RecipeItem, *, components: dict, standards: dict) -
             "ingredients",
             [_ingredient_block(i, components, standards) for i in item.ingredients],
         ),
-        "method": stream("method", "step", item.method),
+        "method": _stream(
+            item.slug,
+            "method",
+            [
+                (
+                    "step",
+                    {
+                        **step.model_dump(mode="json", exclude={"components"}),
+                        "components": [components[slug].pk for slug in step.components],
+                    },
+                )
+                for step in item.method
+            ],
+        ),
         "setup_cost_min": costs.setup_min,
         "setup_cost_max": costs.setup_max,
         "yearly_cost_min": costs.yearly_min,
@@ -478,7 +492,15 @@ def recipe_item(page: RecipePage, component_slugs, standard_slugs, adoptions, sl
         "maturity": page.maturity,
         "last_reviewed": page.last_reviewed,
         "ingredients": [ingredient for ingredient in ingredients if ingredient],
-        "method": _raw(page.method, "step"),
+        "method": [
+            {
+                **{key: value for key, value in step.items() if key != "components"},
+                "components": [
+                    component_slugs[pk] for pk in step_component_ids(step) if pk in component_slugs
+                ],
+            }
+            for step in _raw(page.method, "step")
+        ],
         "costs": {
             "setup_min": page.setup_cost_min,
             "setup_max": page.setup_cost_max,

@@ -158,6 +158,13 @@ class RecipePage(Page):
     # standard with a join instead of reading every StreamField.
     components_used = ParentalManyToManyField(Component, blank=True, related_name="recipes")
     standards_used = ParentalManyToManyField(Standard, blank=True, related_name="recipes")
+    # The architecture picture's facts and its drawing, made on save (see
+    # recipes/architecture.py) so that no page view lays it out.
+    architecture = models.JSONField(default=dict, blank=True, editable=False)
+    architecture_svg = models.TextField(default="", blank=True, editable=False)
+    # The map of the councils that recorded an adoption (recipes/maps.py), redrawn when
+    # the page is saved and when an adoption changes.
+    adoption_map_svg = models.TextField(default="", blank=True, editable=False)
 
     search_fields = [
         *Page.search_fields,
@@ -237,7 +244,25 @@ class RecipePage(Page):
         # modelcluster needs instances, not ids, to defer the change until the save.
         self.components_used.set(Component.objects.filter(pk__in=self.ingredient_ids("component")))
         self.standards_used.set(Standard.objects.filter(pk__in=self.ingredient_ids("standard")))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "method" in update_fields or "ingredients" in update_fields:
+            self.architecture_draw()
+        if update_fields is None:
+            self.adoption_map_draw()
         return super().save(*args, **kwargs)
+
+    def adoption_map_draw(self) -> None:
+        from .maps import adoption_map_svg, council_points, recipe_adopters
+
+        self.adoption_map_svg = adoption_map_svg(recipe_adopters(self), council_points())
+
+    def architecture_draw(self) -> None:
+        """Lay out the architecture picture from the ingredients and method as they are
+        now; saved with the page, and redrawn when a component or standard changes."""
+        from .architecture import architecture_svg, recipe_architecture
+
+        self.architecture = recipe_architecture(self)
+        self.architecture_svg = architecture_svg(self.architecture)
 
     def ingredient_ids(self, block_type: str) -> list[int]:
         """Ids of the components or standards chosen in the ingredients, read from the raw
@@ -278,6 +303,7 @@ class RecipePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         if getattr(request, "is_preview", False):  # an unsaved draft: never from the cache
+            self.architecture_draw()
             context.update(recipe_detail_context(self))
         else:
             context.update(
@@ -379,25 +405,32 @@ class AdoptionOutcome(Orderable):
 
 
 def summarise_outcomes(adoptions) -> list[dict]:
-    """Group the outcomes councils measured by metric: how many reported it, the range and
-    the median. Works on prefetched adoptions, so it adds no query."""
+    """Group the outcomes councils measured by metric: how many reported it, the range,
+    the median and when the latest report was updated. Works on prefetched adoptions, so
+    it adds no query."""
     grouped: dict[tuple[str, str], list[Decimal]] = {}
     labels: dict[tuple[str, str], str] = {}
+    latest: dict[tuple[str, str], object] = {}
     for adoption in adoptions:
         for outcome in adoption.outcomes.all():
             key = (outcome.metric.strip().lower(), outcome.unit)
             grouped.setdefault(key, []).append(outcome.value)
             labels.setdefault(key, outcome.metric.strip())
+            if adoption.updated_at and (key not in latest or adoption.updated_at > latest[key]):
+                latest[key] = adoption.updated_at
+    units = dict(OUTCOME_UNIT_CHOICES)
     summary = []
     for key, values in grouped.items():
         summary.append(
             {
                 "metric": labels[key],
                 "unit": key[1],
+                "unit_label": units.get(key[1], key[1]),
                 "councils": len(values),
                 "minimum": min(values),
                 "maximum": max(values),
                 "median": median(values),
+                "latest": latest.get(key),
             }
         )
     return sorted(summary, key=lambda item: (-item["councils"], item["metric"]))

@@ -9,6 +9,7 @@ from wagtail.models import PageLogEntry
 from catalogue.models import Component, Council, Offering, ServiceArea
 from catalogue.selectors import published_offering_counts
 
+from .architecture import architecture_text
 from .models import Adoption, RecipePage, summarise_outcomes
 
 
@@ -65,6 +66,7 @@ def recipe_detail_context(page: RecipePage) -> dict:
         "related_recipes": related,
         "has_sample_adoptions": any(a.is_sample for a in adoptions),
         "change_log": recipe_change_log(page),
+        "architecture_text": architecture_text(page.architecture),
         "recipe_breadcrumbs": [
             ("Home", "/"),
             ("Recipes", page.get_parent().url),

@@ -191,10 +191,19 @@ DEFAULT_METHOD = [
 
 
 def method_stream(steps=DEFAULT_METHOD):
-    """Method steps as raw StreamField JSON from (title, body html, design system slug)."""
+    """Method steps as raw StreamField JSON from (title, body html, design system slug),
+    with the Components the step uses as an optional fourth item."""
     return stream(
-        ("step", {"title": title, "body": body, "design_system": design_system})
-        for title, body, design_system in steps
+        (
+            "step",
+            {
+                "title": step[0],
+                "body": step[1],
+                "design_system": step[2],
+                "components": [component.pk for component in (step[3] if len(step) > 3 else [])],
+            },
+        )
+        for step in steps
     )
 
 

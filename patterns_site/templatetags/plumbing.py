@@ -94,7 +94,7 @@ def outcome_value(value, unit):
     if unit == "percent":
         return f"{quantity(value)}%"
     if unit in OUTCOME_TIME_UNITS:
-        word = OUTCOME_TIME_UNITS[unit] if Decimal(value) == 1 else unit
+        word = OUTCOME_TIME_UNITS[unit] if as_decimal(value) == 1 else unit
         return f"{quantity(value)}\u00a0{word}"
     return quantity(value)
 
