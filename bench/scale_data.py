@@ -12,7 +12,8 @@ add_child at a time (dozens of queries and a search-index write per page): the P
 with materialised paths numbered the way treebeard numbers them (the parent's path plus
 a fixed-width step in its alphabet), the RecipePage rows with one multi-row INSERT per
 batch, and the parent's numchild updated once. The search index is filled with the
-search backend's add_bulk, a batch at a time.
+search backend's add_bulk, a batch at a time, with its SQL built once per shape of
+document rather than once per object (see vectors_compiled_once).
 """
 
 import random
@@ -29,6 +30,7 @@ from django.db.models import F, Q
 from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.text import slugify
+from modelsearch.backends.database.postgres.postgres import ObjectIndexer
 from modelsearch.signal_handlers import (
     post_delete_signal_handler as search_post_delete_signal_handler,
 )
@@ -214,6 +216,89 @@ def _tree_path(parent_path: str, position: int) -> str:
     return f"{parent_path}{step.rjust(Page.steplen, Page.alphabet[0])}"
 
 
+class _CompiledVector:
+    """A search vector whose SQL was compiled for an earlier object of the same shape
+    (the same weights, in the same order, under the same text search configuration):
+    only the texts differ, so they are put in place of the placeholders' parameters."""
+
+    contains_column_references = False
+    contains_aggregate = False
+    contains_over_clause = False
+
+    def __init__(self, shape: dict, texts: list[str]):
+        self.shape = shape
+        self.texts = texts
+
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def as_sql(self, compiler, connection):
+        if "sql" not in self.shape:
+            expression = self.shape["expression"].resolve_expression(
+                compiler.query, allow_joins=False, for_save=True
+            )
+            sql, params = expression.as_sql(compiler, connection)
+            placeholders = self.shape["placeholders"]
+            self.shape["sql"] = sql
+            self.shape["params"] = [placeholders.get(param, param) for param in params]
+        params = [
+            self.texts[param.index] if isinstance(param, _TextSlot) else param
+            for param in self.shape["params"]
+        ]
+        return self.shape["sql"], params
+
+
+@dataclass(frozen=True)
+class _TextSlot:
+    index: int
+
+
+@contextmanager
+def vectors_compiled_once():
+    """The PostgreSQL search backend builds and compiles a tree of Django expressions for
+    every object it indexes (about 20 ms of Python each: 50,000 offerings took over half
+    an hour). Every object of a model has the same fields, so the compiled SQL is reused
+    and only the texts change, and each object's fields are read once, not five times.
+    The rows written are the same (tests/bench/test_seed_scale.py checks)."""
+    original = ObjectIndexer.as_vector
+    original_prepare_field = ObjectIndexer.prepare_field
+    shapes: dict = {}
+
+    def prepare_field(self, obj, field):
+        # Title, body, autocomplete and both plain texts each walk every field again.
+        prepared = self.__dict__.setdefault("_prepared_fields", {})
+        key = (id(obj), id(field))
+        if key not in prepared:
+            prepared[key] = list(original_prepare_field(self, obj, field))
+        return prepared[key]
+
+    def as_vector(self, texts, for_autocomplete=False):
+        texts = [(text.strip(), weight) for text, weight in texts]
+        texts = [(text, weight) for text, weight in texts if text]
+        config = self.autocomplete_config if for_autocomplete else self.config
+        key = (tuple(weight for _text, weight in texts), config, for_autocomplete)
+        shape = shapes.get(key)
+        if shape is None:
+            marks = [f"\x00slot{i}\x00" for i in range(len(texts))]
+            shape = shapes[key] = {
+                "expression": original(
+                    self,
+                    [(mark, weight) for mark, (_t, weight) in zip(marks, texts, strict=True)],
+                    for_autocomplete,
+                ),
+                "placeholders": {mark: _TextSlot(i) for i, mark in enumerate(marks)},
+            }
+        return _CompiledVector(shape, [text for text, _weight in texts])
+
+    ObjectIndexer.as_vector = as_vector
+    ObjectIndexer.prepare_field = prepare_field
+    try:
+        yield
+    finally:
+        ObjectIndexer.as_vector = original
+        ObjectIndexer.prepare_field = original_prepare_field
+
+
 class ScaleBuilder:
     """Builds the synthetic data set; one instance per run."""
 
@@ -231,7 +316,10 @@ class ScaleBuilder:
         """Add objects to the search index a batch at a time, from the objects in memory:
         their related objects are already attached, so indexing makes no query per object
         (see offerings() for the components)."""
-        with self.progress.step(f"search index: {name}", len(objects)) as step:
+        with (
+            self.progress.step(f"search index: {name}", len(objects)) as step,
+            vectors_compiled_once(),
+        ):
             for batch in _batches(objects, self.batch_size):
                 self.backend.add_bulk(model, batch)
                 step.advance(len(batch))

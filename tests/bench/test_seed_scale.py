@@ -182,3 +182,40 @@ def test_negative_counts_are_refused(demo):
     """A negative number is a clear error, not a crash."""
     with pytest.raises(CommandError, match="--offerings must be 0 or more"):
         seed(offerings=-1)
+
+
+def _index_rows():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT content_type_id, object_id, title::text, autocomplete::text, body::text,"
+            " title_text, body_text FROM wagtailsearch_indexentry"
+            " ORDER BY content_type_id, object_id"
+        )
+        return cursor.fetchall()
+
+
+def test_index_rows_compiled_once_equal_the_backends_own(demo):
+    """The seed's faster indexing writes exactly the rows the search backend writes."""
+    from wagtail.search.models import IndexEntry
+
+    from bench.scale_data import vectors_compiled_once
+
+    seed()
+    offerings = list(Offering.objects.select_related("supplier").prefetch_related("components"))
+    recipes = list(RecipePage.objects.all())
+    suppliers = list(Supplier.objects.all())
+    backend = get_search_backend()
+
+    def index_all():
+        IndexEntry.objects.all().delete()
+        for model, objects in ((Offering, offerings), (RecipePage, recipes), (Supplier, suppliers)):
+            backend.add_bulk(model, objects)
+        return _index_rows()
+
+    expected = index_all()
+    with vectors_compiled_once():
+        compiled = index_all()
+    assert len(expected) >= len(offerings) + len(recipes) + len(suppliers)
+    assert compiled == expected
