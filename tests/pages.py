@@ -1,6 +1,8 @@
 """Reading a response as a user reads the page: the parsed HTML and its text with the
 whitespace collapsed, so tests can look inside one table or list."""
 
+import re
+
 from bs4 import BeautifulSoup
 
 
@@ -9,8 +11,9 @@ def parse(response) -> BeautifulSoup:
 
 
 def text(element) -> str:
-    """The text of a parsed page or one element of it, on one line with single spaces."""
-    return " ".join(element.get_text(" ").split())
+    """The text of a parsed page or one element of it, on one line with single spaces, and
+    no space before punctuation that follows a link (as a reader sees "a, b")."""
+    return re.sub(r" ([,.;:])(?=\s|$)", r"\1", " ".join(element.get_text(" ").split()))
 
 
 def page_text(response) -> str:

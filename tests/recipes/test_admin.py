@@ -25,6 +25,15 @@ def editor(client, page_tree):
     return user
 
 
+def list_block(items) -> dict:
+    """A ListBlock's value as the editor's form posts it."""
+    data = {"count": len(items)}
+    for number, item in enumerate(items):
+        value = item["value"] if isinstance(item, dict) else item
+        data[str(number)] = {"value": value, "deleted": "", "order": number, "id": ""}
+    return data
+
+
 def stream_data(field):
     """A StreamField's value as the editor's form posts it."""
     items = []
@@ -33,6 +42,9 @@ def stream_data(field):
         for name in ("body",):
             if name in value:
                 value[name] = rich_text(value[name])
+        for name, inner in list(value.items()):
+            if isinstance(inner, list):
+                value[name] = list_block(inner)
         items.append((item["type"], value))
     return streamfield(items)
 
