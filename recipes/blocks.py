@@ -110,6 +110,7 @@ class MethodStepBlock(blocks.StructBlock):
         help_text = "One step to build or run the service."
         description = "One numbered step to build or run the service."
         label_format = "{title}"
+        preview_template = "blocks/previews/method_step.html"
         preview_value = {
             "title": "Check the address",
             "body": "<p>Ask for a postcode and let the resident pick their address.</p>",

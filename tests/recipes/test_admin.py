@@ -191,3 +191,27 @@ def test_one_email_per_recipe_submission_linking_to_the_configured_site(client, 
     links = re.findall(r"https?://\S+", mail.outbox[0].body)
     assert links and all(link.startswith("https://plumbing.example.gov.uk/") for link in links)
     assert f"/admin/pages/{recipe.pk}/edit/" in mail.outbox[0].body
+
+
+def test_sending_a_published_recipe_for_review_needs_a_change_note(client, editor):
+    """Submit for review is refused without a note, as publishing is: the reviewer
+    publishes the note it was sent with."""
+    recipe = RecipePageFactory(slug="bins")
+    response = post_edit(client, recipe, action="action-submit", change_summary="")
+    assert response.status_code == 200
+    assert CHANGE_NOTE_MISSING in " ".join(error_messages(response))
+    assert RecipePage.objects.get(pk=recipe.pk).current_workflow_state is None
+
+
+def test_block_previews_use_the_site_styles(client, editor):
+    """The block picker's preview of a method step is drawn with the site's stylesheet
+    and the step's sample content."""
+    from recipes.blocks import MethodStepBlock
+
+    block_id = RecipePage.method.field.stream_block.child_blocks["step"].definition_prefix
+    assert isinstance(RecipePage.method.field.stream_block.child_blocks["step"], MethodStepBlock)
+    response = client.get("/admin/block-preview/", {"id": block_id})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "css/plumbing.css" in html
+    assert "Check the address" in html
