@@ -221,12 +221,6 @@ def _csv_response(snapshot: dict, filename: str) -> HttpResponse:
 
 
 @require_safe
-def basket_csv(request):
-    basket = baskets.basket_read(session=request.session)
-    return _csv_response(baskets.basket_snapshot(basket), "basket.csv")
-
-
-@require_safe
 def basket_json(request):
     basket = baskets.basket_read(session=request.session)
     response = JsonResponse(baskets.basket_snapshot(basket), json_dumps_params={"indent": 2})
@@ -308,11 +302,12 @@ def saved_basket_copy(request, basket_id):
 # --- comparing offerings --------------------------------------------------------------
 
 
-@require_safe
-def compare(request):
+def comparison_for(request):
+    """(comparison, None) for the offerings asked for, or (None, the problem page): the
+    comparison page and its CSV answer bad input the same way."""
     form = CompareForm(request.GET)
     if not form.is_valid():
-        return render(
+        return None, render(
             request,
             "basket/problem.html",
             {
@@ -324,7 +319,7 @@ def compare(request):
     slugs = form.cleaned_data["slugs"]
     comparison = baskets.offering_comparison(session=request.session, slugs=slugs)
     if comparison["missing"]:
-        return render(
+        return None, render(
             request,
             "basket/problem.html",
             {
@@ -335,6 +330,19 @@ def compare(request):
             },
             status=404,
         )
+    return comparison, None
+
+
+@require_safe
+def compare(request):
+    comparison, problem = comparison_for(request)
+    if problem:
+        return problem
+    in_basket = set(baskets.basket_component_ids(request.session))
+    for column in comparison["columns"]:
+        column["basket_components"] = [
+            c for c in column["offering"].components.all() if c.pk in in_basket
+        ]
     return render(
         request,
         "basket/compare.html",
@@ -343,6 +351,7 @@ def compare(request):
             "breadcrumbs": [("Home", "/"), ("Offerings", "/offerings/"), ("Compare", "")],
             "max_compared": MAX_COMPARED,
             "assumptions": _assumptions(comparison["population"]),
+            "query_string": request.GET.urlencode(),
             **comparison,
         },
     )

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from catalogue.cost_chart import basket_chart, recipe_chart
 from catalogue.markdown import render_markdown
 from foundations.forms import error_summary
 from foundations.money import as_decimal, format_money, format_range
@@ -147,3 +148,13 @@ def absolute_url(context, path):
     request = context.get("request")
     path = str(path or "/")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.inclusion_tag("components/cost-chart.html")
+def cost_chart(costs, kind="recipe"):
+    """The cost breakdown chart of a recipe's or a basket's costs (catalogue.cost_chart)."""
+    if costs is None:
+        return {"chart": None}
+    if kind == "basket":
+        return {"chart": basket_chart(costs)}
+    return {"chart": recipe_chart(costs)}
