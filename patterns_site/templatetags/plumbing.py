@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from catalogue.costs import format_money, format_rounded
 from catalogue.markdown import render_markdown
 from recipes.basket import basket_size
 
@@ -65,10 +66,19 @@ def money(value, places=None):
     except (InvalidOperation, TypeError, ValueError):
         return ""
     if places is None:
-        places = 0 if amount == amount.to_integral_value() else 2
+        return format_money(amount)
     quantum = Decimal(1).scaleb(-int(places))
     amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
     return f"£{amount:,.{int(places)}f}"
+
+
+@register.filter
+def money_rounded(value):
+    """A total or range end for reading: to the nearest £100 from £1,000 up
+    (catalogue.costs.format_rounded)."""
+    if value is None or value == "":
+        return ""
+    return format_rounded(value)
 
 
 @register.simple_tag
@@ -110,6 +120,8 @@ OUTCOME_UNITS = {
 def outcome_value(value, unit):
     if value is None or value == "":
         return ""
+    if unit == "pounds":  # money as money: £3.10, never £3.1
+        return format_money(value)
     return OUTCOME_UNITS.get(unit, "{}").format(quantity(value))
 
 
