@@ -26,6 +26,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+from catalogue import cost_choice
 from foundations.content_cache import content_changed, content_version
 
 from .cache import cache_recovered
@@ -99,6 +100,9 @@ class AnonymousPageCacheMiddleware:
         if version is None:  # the cache is unavailable: render, store nothing
             return self.get_response(request)
         address = f"{request.scheme}://{host}{request.get_full_path()}"
+        # Costs on a page are for the visitor's council: one council's page never
+        # reaches a visitor who chose another (a tampered cookie counts as none).
+        address += f"#costs={cost_choice.cache_key_part(request)}"
         key = f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
         stored = cache.get(key)
         if stored is not None:

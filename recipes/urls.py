@@ -12,6 +12,12 @@ urlpatterns = [
     path("basket/add/", views.basket_add, name="add"),
     path("basket/choices/", views.basket_choices, name="choices"),
     path("basket/lines/<id:component_id>/remove/", views.basket_remove, name="remove"),
+    path("basket/lines/<id:component_id>/choose/", views.basket_choose, name="choose"),
+    path(
+        "basket/lines/<id:component_id>/offerings/",
+        views.basket_component_offerings,
+        name="component_offerings",
+    ),
     path("basket/empty/", views.basket_empty, name="empty"),
     path("basket/council/", views.basket_council, name="council"),
     path("basket/basket.csv", export_views.basket_csv_download, name="csv"),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from catalogue.cost_chart import basket_chart, recipe_chart
+from catalogue.costs import format_rounded
 from catalogue.markdown import render_markdown
 from foundations.forms import error_summary
 from foundations.money import as_decimal, format_money, format_range
@@ -52,6 +53,15 @@ def money(value, places=None):
     return "" if amount is None else format_money(amount, places)
 
 
+@register.filter
+def money_rounded(value):
+    """A total or range end for reading: to the nearest £100 from £1,000 up
+    (catalogue.costs.format_rounded)."""
+    if value is None or value == "":
+        return ""
+    return format_rounded(value)
+
+
 @register.simple_tag
 def money_range(low, high):
     """£1,000 to £5,000, or one figure when both ends are the same."""
@@ -95,6 +105,8 @@ OUTCOME_UNITS = {
 def outcome_value(value, unit):
     if value is None or value == "":
         return ""
+    if unit == "pounds":  # money as money: £3.10, never £3.1
+        return format_money(value)
     return OUTCOME_UNITS.get(unit, "{}").format(quantity(value))
 
 

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from foundations.cells import BOM
 from catalogue.costs import format_rounded
+from foundations.cells import BOM
 from tests.factories import (
     ComponentFactory,
     ConformanceClaimFactory,
