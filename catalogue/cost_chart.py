@@ -226,7 +226,7 @@ def basket_chart(costs, *, chart_id: str = "basket-costs") -> CostChart:
     for line in costs.lines:
         if line.have or line.offering is None:
             continue
-        note = f"For {line.covers.lower()}" if line.covers else ""
+        note = f"for {line.covers.lower()}" if line.covers else ""
         if not line.yearly.known:
             note = (note + ". " if note else "") + "Yearly cost not known"
         setup = Range(line.setup_fee, line.setup_fee)
