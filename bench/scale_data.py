@@ -797,6 +797,12 @@ def scale_seed(
             builder.offerings(offerings, made_suppliers, all_components, standards)
         if recipes:
             builder.recipes(recipes, all_components, standards, adoptions)
+    # Bulk inserts send no signals: summarise prices for the recipe pages and the basket.
+    with builder.progress.step("price summary", 1) as step:
+        from catalogue.services import component_price_summary_rebuild
+
+        builder.report.add("price summary rows", component_price_summary_rebuild())
+        step.advance(1)
     # Planner statistics are stale after bulk inserts until autovacuum gets to them; until
     # then PostgreSQL picks plans for tables a hundred times smaller. VACUUM also marks
     # the new pages all-visible, so index-only scans (counts, the public-offerings index)

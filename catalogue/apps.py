@@ -4,3 +4,25 @@ from django.apps import AppConfig
 class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = "Catalogue"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ConformanceClaim, OfferingPriceBand
+
+        # Claims and price bands change what the price summary and the shortlist ranks
+        # hold for the offering's components (an offering's own save is handled in save()).
+        for model in (ConformanceClaim, OfferingPriceBand):
+            post_save.connect(offering_part_changed, sender=model, dispatch_uid=f"ps-{model}")
+            post_delete.connect(offering_part_changed, sender=model, dispatch_uid=f"pd-{model}")
+
+
+def offering_part_changed(sender, instance, **kwargs):
+    from .models import Offering
+    from .services import component_price_summary_rebuild
+
+    component_price_summary_rebuild(
+        component_ids=Offering.components.through.objects.filter(
+            offering_id=instance.offering_id
+        ).values_list("component_id", flat=True)
+    )

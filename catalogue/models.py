@@ -23,6 +23,7 @@ from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from .admin_forms import ClaimsInlinePanel, ImagePreviewPanel, OfferingAdminForm
+from .costs import BAND_CHOICES
 from .markdown import RenderedMarkdownField, plain_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -430,6 +431,13 @@ class Component(index.Indexed, ClusterableModel):
     def get_absolute_url(self):
         return reverse("catalogue:component_detail", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs):
+        from .services import component_price_summary_rebuild
+
+        super().save(*args, **kwargs)
+        # Its standards number the summary's conformance sets.
+        component_price_summary_rebuild(component_ids=[self.pk])
+
 
 class SupplierQuerySet(models.QuerySet):
     def public(self):
@@ -515,7 +523,23 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         # (read afresh: self.offerings would hand each offering this stale instance).
         for offering in Offering.objects.filter(supplier_id=self.pk).select_related("supplier"):
             index.insert_or_update_object(offering)
+        self.refresh_price_summary()
         return result
+
+    def unpublish(self, *args, **kwargs):
+        result = super().unpublish(*args, **kwargs)
+        self.refresh_price_summary()
+        return result
+
+    def refresh_price_summary(self):
+        """Its offerings are public only while it is: re-summarise their components."""
+        from .services import component_price_summary_rebuild
+
+        component_price_summary_rebuild(
+            component_ids=Offering.components.through.objects.filter(
+                offering__supplier_id=self.pk
+            ).values_list("component_id", flat=True)
+        )
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
@@ -650,6 +674,13 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         FieldPanel("gcloud_service_id"),
         FieldRowPanel([FieldPanel("open_source_licence"), FieldPanel("repository_url")]),
         ImagePreviewPanel("logo"),
+        InlinePanel(
+            "price_bands",
+            heading="Prices by council population",
+            label="Population band",
+            help_text="Optional: a different price for councils of some sizes. Bands not "
+            "listed use the price above.",
+        ),
         ClaimsInlinePanel("claims", heading="Conformance claims", label="Claim"),
     ]
 
@@ -688,11 +719,23 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         return reverse("catalogue:offering_detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
+        from .services import component_price_summary_rebuild
+
+        # The components it provided before this save lose (or change) its price too.
+        before = set()
+        if self.pk:
+            before = set(
+                Offering.components.through.objects.filter(offering_id=self.pk).values_list(
+                    "component_id", flat=True
+                )
+            )
         super().save(*args, **kwargs)
         if kwargs.get("update_fields") is None:
             # post_save indexed the row before modelcluster saved its components, and
             # search finds offerings by component name, so index once more.
             index.insert_or_update_object(self)
+        after = {component.pk for component in self.components.all()}
+        component_price_summary_rebuild(component_ids=before | after)
 
     @property
     def is_withdrawn(self):
@@ -722,6 +765,98 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         if not self.gcloud_service_id:
             return ""
         return f"https://www.applytosupply.digitalmarketplace.service.gov.uk/g-cloud/services/{self.gcloud_service_id}"
+
+
+class OfferingPriceBand(models.Model):
+    """The price an offering states for councils in one population band (catalogue.costs
+    POPULATION_BANDS), in its own pricing unit. Bands it does not list use its list price.
+    Moderated with the offering, like its claims."""
+
+    offering = ParentalKey(Offering, on_delete=models.CASCADE, related_name="price_bands")
+    band = models.CharField("Council population", max_length=20, choices=BAND_CHOICES)
+    price = models.DecimalField(**MONEY, help_text="In pounds, in the offering's pricing unit.")
+    price_max = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="The highest price, if it is a range."
+    )
+
+    panels = [FieldPanel("band"), FieldRowPanel([FieldPanel("price"), FieldPanel("price_max")])]
+
+    class Meta:
+        ordering = ["offering", "band"]
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "band"], name="one_price_per_band")
+        ]
+
+    def __str__(self):
+        return f"{self.offering}: {self.get_band_display()}"
+
+    def clean(self):
+        if self.price is not None and self.price_max is not None and self.price_max < self.price:
+            raise ValidationError(
+                {"price_max": "Highest price must be the same as or more than the price"}
+            )
+
+
+class ComponentPriceSummary(models.Model):
+    """Derived, never edited: the lowest and highest prices and set-up fees of the public
+    offerings of a component that claim a given set of its standards, per population band
+    and pricing unit. The recipe page reads a few of these rows instead of every offering.
+
+    standards_mask has bit i set for the i-th of the component's standards (by id): an
+    offering counts for every set of standards it claims. Mask 0 is every offering.
+    Rebuilt in bulk by catalogue.services.component_price_summary_rebuild."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
+    standards_mask = models.PositiveIntegerField()
+    band = models.CharField(max_length=20, choices=BAND_CHOICES)
+    pricing_unit = models.CharField(max_length=20)
+    offering_count = models.PositiveIntegerField()
+    price_low = models.DecimalField(max_digits=12, decimal_places=2)
+    price_high = models.DecimalField(max_digits=12, decimal_places=2)
+    setup_low = models.DecimalField(max_digits=12, decimal_places=2)
+    setup_high = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["component", "standards_mask", "band", "pricing_unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "band", "standards_mask", "pricing_unit"],
+                name="one_price_summary_row",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.component_id}/{self.standards_mask}/{self.band}/{self.pricing_unit}"
+
+
+class OfferingComponentRank(models.Model):
+    """Derived, never edited: how one public offering meets the standards of one component
+    it provides, for ranking the basket's shortlist with an index instead of reading every
+    claim. claimed_mask numbers the component's standards as ComponentPriceSummary does.
+    Rebuilt with the summary (catalogue.services.component_price_summary_rebuild)."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")
+    claimed_mask = models.PositiveIntegerField()
+    claimed_count = models.PositiveSmallIntegerField()
+    verified_count = models.PositiveSmallIntegerField()
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["component", "-claimed_count", "-verified_count", "price", "name"]
+        indexes = [
+            models.Index(
+                fields=["component", "claimed_mask", "-claimed_count", "-verified_count", "price"],
+                name="offering_rank_shortlist",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["component", "offering"], name="one_rank_per_link")
+        ]
+
+    def __str__(self):
+        return f"{self.offering_id} for {self.component_id}"
 
 
 class ConformanceClaim(models.Model):

@@ -237,3 +237,55 @@ def user_council_memberships(user) -> QuerySet[CouncilMembership]:
     if not user.is_authenticated:
         return CouncilMembership.objects.none()
     return CouncilMembership.objects.filter(user=user).select_related("council__council_type")
+
+
+# --- prices for the cost model ----------------------------------------------------------
+
+# Conformance in the price summary counts a component's first standards (by id) up to this
+# many: 2^6 sets of standards per component keeps the table small.
+SUMMARY_MAX_STANDARDS = 6
+
+
+def component_standard_order(component_ids=None) -> dict[int, list[int]]:
+    """Each component's standards by id, as the price summary's mask bits number them.
+    One query."""
+    through = Component.standards.through.objects.all()
+    if component_ids is not None:
+        through = through.filter(component_id__in=list(component_ids))
+    order: dict[int, list[int]] = {}
+    for component_id, standard_id in through.order_by("component_id", "standard_id").values_list(
+        "component_id", "standard_id"
+    ):
+        order.setdefault(component_id, []).append(standard_id)
+    return {key: ids[:SUMMARY_MAX_STANDARDS] for key, ids in order.items()}
+
+
+def standards_mask(standard_order: list[int], standard_ids) -> int:
+    """The summary mask for a set of standards (those the component does not list, or
+    beyond SUMMARY_MAX_STANDARDS, are left out)."""
+    wanted = set(standard_ids)
+    return sum(1 << i for i, standard_id in enumerate(standard_order) if standard_id in wanted)
+
+
+def component_price_summaries(component_ids, band_key: str) -> dict[tuple[int, int], list]:
+    """(component id, standards mask) -> its PriceSummary rows in one population band, for
+    the components given. One query, a handful of rows per component."""
+    from .costs import PriceSummary
+    from .models import ComponentPriceSummary
+
+    result: dict[tuple[int, int], list] = {}
+    rows = ComponentPriceSummary.objects.filter(
+        component_id__in=list(component_ids), band=band_key
+    ).values_list(
+        "component_id",
+        "standards_mask",
+        "pricing_unit",
+        "offering_count",
+        "price_low",
+        "price_high",
+        "setup_low",
+        "setup_high",
+    )
+    for component_id, mask, *values in rows:
+        result.setdefault((component_id, mask), []).append(PriceSummary(*values))
+    return result

@@ -25,6 +25,7 @@ from .models import (
     SupplierInvitation,
     SupplierMembership,
     email_domain,
+    public_offering_q,
 )
 from .selectors import councils_for_email
 
@@ -376,3 +377,140 @@ def council_memberships_sync(*, user, verified_emails) -> list[CouncilMembership
                 user=user, council=council, defaults={"email": email}
             )
     return list(CouncilMembership.objects.filter(user=user).select_related("council"))
+
+
+# --- the price summary the recipe pages read --------------------------------------------
+
+
+def component_price_summary_rebuild(*, component_ids=None) -> int:
+    """Rebuild the price summary of some components (all when component_ids is None) from
+    their public offerings, in a few bulk statements: three reads, one delete, batched
+    inserts. Returns the number of rows written.
+
+    For every set S of a component's standards, a row per population band and pricing unit
+    holds the lowest price, the highest price and the set-up fee range of the offerings
+    that claim every standard in S (S empty: all of them)."""
+    from .costs import POPULATION_BANDS
+    from .models import (
+        ComponentPriceSummary,
+        ConformanceClaim,
+        OfferingComponentRank,
+        OfferingPriceBand,
+    )
+    from .selectors import component_standard_order
+
+    if component_ids is not None:
+        component_ids = {int(pk) for pk in component_ids}
+        if not component_ids:
+            return 0
+    standard_order = component_standard_order(component_ids)
+    links = Offering.components.through.objects.filter(public_offering_q("offering__"))
+    if component_ids is not None:
+        links = links.filter(component_id__in=component_ids)
+    rows = list(
+        links.values_list(
+            "component_id",
+            "offering_id",
+            "offering__pricing_unit",
+            "offering__price",
+            "offering__price_max",
+            "offering__setup_fee",
+            "offering__name",
+        )
+    )
+    offering_ids = {row[1] for row in rows}
+    claimed: dict[int, set[int]] = {}
+    verified: dict[int, set[int]] = {}
+    bands: dict[int, dict[str, tuple]] = {}
+    if offering_ids:
+        claim_rows = ConformanceClaim.objects.filter(public_offering_q("offering__"))
+        band_rows = OfferingPriceBand.objects.filter(public_offering_q("offering__"))
+        if component_ids is not None:
+            claim_rows = claim_rows.filter(offering__components__in=component_ids).distinct()
+            band_rows = band_rows.filter(offering__components__in=component_ids).distinct()
+        for offering_id, standard_id, verified_at in claim_rows.values_list(
+            "offering_id", "standard_id", "verified_at"
+        ):
+            claimed.setdefault(offering_id, set()).add(standard_id)
+            if verified_at is not None:
+                verified.setdefault(offering_id, set()).add(standard_id)
+        for offering_id, band, price, price_max in band_rows.values_list(
+            "offering_id", "band", "price", "price_max"
+        ):
+            bands.setdefault(offering_id, {})[band] = (price, price_max)
+
+    # (component, claimed mask, band, unit) -> [count, price low, price high, setup low, high]
+    groups: dict[tuple, list] = {}
+    ranks = []
+    for component_id, offering_id, unit, price, price_max, setup_fee, name in rows:
+        standards = standard_order.get(component_id, [])
+        have = claimed.get(offering_id, set())
+        mask = sum(1 << i for i, standard_id in enumerate(standards) if standard_id in have)
+        ranks.append(
+            OfferingComponentRank(
+                component_id=component_id,
+                offering_id=offering_id,
+                claimed_mask=mask,
+                claimed_count=bin(mask).count("1"),
+                verified_count=len(verified.get(offering_id, set()) & set(standards)),
+                price=price,
+                name=name[:200],
+            )
+        )
+        setup = setup_fee or 0
+        for band in POPULATION_BANDS:
+            low, high = bands.get(offering_id, {}).get(band.key, (price, price_max))
+            high = max(high if high is not None else low, low)
+            key = (component_id, mask, band.key, unit)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [1, low, high, setup, setup]
+            else:
+                group[0] += 1
+                group[1] = min(group[1], low)
+                group[2] = max(group[2], high)
+                group[3] = min(group[3], setup)
+                group[4] = max(group[4], setup)
+
+    # Fold each claimed mask into every set of standards it covers.
+    summary: dict[tuple, list] = {}
+    for (component_id, mask, band, unit), group in groups.items():
+        subset = mask
+        while True:  # every subset of mask, including 0
+            key = (component_id, subset, band, unit)
+            row = summary.get(key)
+            if row is None:
+                summary[key] = list(group)
+            else:
+                row[0] += group[0]
+                row[1] = min(row[1], group[1])
+                row[2] = max(row[2], group[2])
+                row[3] = min(row[3], group[3])
+                row[4] = max(row[4], group[4])
+            if subset == 0:
+                break
+            subset = (subset - 1) & mask
+
+    objects = [
+        ComponentPriceSummary(
+            component_id=component_id,
+            standards_mask=mask,
+            band=band,
+            pricing_unit=unit,
+            offering_count=row[0],
+            price_low=row[1],
+            price_high=row[2],
+            setup_low=row[3],
+            setup_high=row[4],
+        )
+        for (component_id, mask, band, unit), row in summary.items()
+    ]
+    with transaction.atomic():
+        for model in (ComponentPriceSummary, OfferingComponentRank):
+            stale = model.objects.all()
+            if component_ids is not None:
+                stale = stale.filter(component_id__in=component_ids)
+            stale._raw_delete(stale.db)  # derived tables with nothing pointing at them
+        ComponentPriceSummary.objects.bulk_create(objects, batch_size=2000)
+        OfferingComponentRank.objects.bulk_create(ranks, batch_size=5000)
+    return len(objects)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cost_views, views
 
 app_name = "catalogue"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("offerings/<slug:slug>/", views.offering_detail, name="offering_detail"),
     path("councils/", views.council_list, name="council_list"),
     path("councils/<slug:slug>/", views.council_detail, name="council_detail"),
+    path("costs/", cost_views.costs_page, name="costs"),
+    path("costs/assumptions/", cost_views.costs_assumptions, name="costs_assumptions"),
+    path("costs/council/", cost_views.costs_council, name="costs_council"),
 ]

@@ -26,7 +26,8 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
-from foundations.content_cache import content_changed, content_version
+from catalogue import cost_choice
+from foundations.content_cache import VERSION_KEY, content_changed, content_version
 
 from .cache import cache_recovered
 
@@ -99,6 +100,9 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         # Before any lookup: a Host not in ALLOWED_HOSTS raises DisallowedHost (a 400).
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        # Costs on a page are for the visitor's council: one council's page never
+        # reaches a visitor who chose another (a tampered cookie counts as none).
+        address += f"#costs={cost_choice.cache_key_part(request)}"
         key = f"page:{hashlib.sha256(address.encode()).hexdigest()}"
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or content_version()

@@ -10,7 +10,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from catalogue.reference_data import reference_data_load
-from catalogue.services import moderation_workflow_ensure
+from catalogue.services import component_price_summary_rebuild, moderation_workflow_ensure
 from recipes.demo_data import demo_content_load
 from recipes.interchange import WriteReport
 from recipes.models import RecipeIndexPage
@@ -69,4 +69,6 @@ def demo_site_load(*, refresh: bool = False) -> WriteReport:
         report = demo_content_load(index=index, refresh=refresh)
         # A migration creates it too; this brings it back after a database flush.
         moderation_workflow_ensure()
+        # Saves keep it current; one bulk rebuild makes sure after a flush or a refresh.
+        component_price_summary_rebuild()
     return report

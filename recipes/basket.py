@@ -11,20 +11,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from catalogue.costs import (
+    Assumptions,
+    BasketChoice,
+    BasketCosts,
+    Estimate,
+    PricedLine,
+    Range,
+    basket_costs,
+    format_money,
+    format_range,
+    offering_yearly,
+    pence,
+    yearly_volume,
+)
 from catalogue.models import (
     Component,
     ConformanceClaim,
-    Council,
     Offering,
+    OfferingComponentRank,
     Standard,
-    public_offering_q,
 )
-from foundations.money import format_money, format_range, pence
+from catalogue.selectors import SUMMARY_MAX_STANDARDS, standards_mask
 
-from .costing import DEFAULT_POPULATION, Estimate, Total, yearly_estimate, yearly_volume
+from .costing import recipe_inputs
 from .models import RecipePage, SavedBasket
 
 SESSION_KEY = "basket"
@@ -44,10 +58,9 @@ def _state(session) -> dict:
     if not isinstance(state, dict):
         state = {}
     lines = state.get("lines")
-    return {
-        "lines": lines if isinstance(lines, dict) else {},
-        "council": state.get("council"),
-    }
+    # The council is no longer kept here: it is the visitor's, site-wide, in the signed
+    # costs cookie (catalogue.cost_choice).
+    return {"lines": lines if isinstance(lines, dict) else {}}
 
 
 def _store(session, state: dict) -> None:
@@ -105,19 +118,15 @@ def basket_remove_line(*, session, component_id: int) -> bool:
 
 
 def basket_clear(*, session) -> None:
-    """Empty the basket, keeping the chosen council."""
+    """Empty the basket."""
     state = _state(session)
     state["lines"] = {}
     _store(session, state)
 
 
-def basket_set_council(*, session, council: Council | None) -> None:
-    state = _state(session)
-    state["council"] = council.pk if council else None
-    _store(session, state)
-
-
 # --- reading the basket -----------------------------------------------------------------
+
+SHORTLIST_SIZE = 5
 
 
 @dataclass
@@ -133,7 +142,8 @@ class Conformance:
 
 @dataclass
 class Option:
-    """One offering that could fill a line, with how it meets the line's standards."""
+    """One offering that could fill a line, with how it meets the line's standards and its
+    yearly cost for the council."""
 
     offering: Offering
     conformance: list[Conformance]
@@ -154,6 +164,9 @@ class Option:
 
 @dataclass
 class Line:
+    """One component of the basket: the recipes that need it, what it must meet, a short
+    ranked list of products and what was chosen."""
+
     component: Component
     recipes: list[RecipePage]
     choice: str
@@ -161,14 +174,36 @@ class Line:
     recommended_standards: list[Standard]
     volume: int | None
     volume_label: str
-    options: list[Option] = field(default_factory=list)
+    shortlist: list[Option] = field(default_factory=list)
+    offering_count: int = 0
+    conforming_count: int = 0
     offering: Offering | None = None
     unavailable: bool = False
     estimate: Estimate | None = None
+    chosen_option: Option | None = None
+    bill: PricedLine | None = None
 
     @property
     def field_name(self) -> str:
         return f"line-{self.component.pk}"
+
+    @property
+    def options(self) -> list[Option]:
+        """The shortlist, with the chosen product added when it is not on it."""
+        if self.chosen_option and all(
+            o.offering.pk != self.chosen_option.offering.pk for o in self.shortlist
+        ):
+            return [*self.shortlist, self.chosen_option]
+        return self.shortlist
+
+    @property
+    def conforming_fallback(self) -> bool:
+        """True when no product claims every required standard, so every product counts."""
+        return self.conforming_count == 0
+
+    @property
+    def choosable_count(self) -> int:
+        return self.offering_count if self.conforming_fallback else self.conforming_count
 
     @property
     def status(self) -> str:
@@ -181,19 +216,11 @@ class Line:
         return "Not chosen yet"
 
     @property
-    def chosen_option(self) -> Option | None:
-        for option in self.options:
-            if self.offering and option.offering.pk == self.offering.pk:
-                return option
-        return None
-
-    @property
-    def matching_options(self) -> list[Option]:
-        return [o for o in self.options if o.meets_required and o.offering.is_public]
-
-    @property
-    def other_options(self) -> list[Option]:
-        return [o for o in self.options if not o.meets_required and o.offering.is_public]
+    def shared_with(self) -> list[Component]:
+        """The other components the chosen product also covers in this basket."""
+        if self.bill is None or self.bill.have:
+            return []
+        return [c for c in self.bill.components if c.pk != self.component.pk]
 
     @property
     def setup_fee(self) -> Decimal | None:
@@ -229,26 +256,51 @@ class Line:
 @dataclass
 class Basket:
     lines: list[Line]
-    council: Council | None
-    population: int
+    assumptions: Assumptions
     recipes: list[RecipePage]
-    yearly: Total
-    product_setup: Total
-    recipe_setup: Total
-    one_off: Total
+    costs: BasketCosts
+
+    @property
+    def council(self):
+        return self.assumptions if self.assumptions.has_council else None
+
+    @property
+    def population(self) -> int:
+        return self.assumptions.population
 
     @property
     def uses_default_population(self) -> bool:
-        return self.council is None or not self.council.population
+        return not self.assumptions.has_council
 
     @property
     def unavailable_count(self) -> int:
         return sum(1 for line in self.lines if line.unavailable)
 
+    @property
+    def open_count(self) -> int:
+        return sum(1 for line in self.lines if line.status == "Not chosen yet")
 
-def _line_volume(recipes: list[RecipePage], population: int) -> tuple[int | None, str]:
+    # The totals, as the cost model worked them out (catalogue.costs.cost_totals).
+    @property
+    def yearly(self) -> Range:
+        return self.costs.yearly
+
+    @property
+    def product_setup(self) -> Range:
+        return self.costs.product_setup
+
+    @property
+    def recipe_setup(self) -> Range:
+        return self.costs.recipe_setup
+
+    @property
+    def one_off(self) -> Range:
+        return self.costs.one_off
+
+
+def _line_volume(recipes: list[RecipePage], assumptions: Assumptions) -> tuple[int | None, str]:
     volumes = [
-        (yearly_volume(population, r.volume_per_1000_residents), r.volume_driver)
+        (yearly_volume(assumptions.population, r.volume_per_1000_residents), r.volume_driver)
         for r in recipes
         if r.volume_per_1000_residents is not None
     ]
@@ -256,30 +308,6 @@ def _line_volume(recipes: list[RecipePage], population: int) -> tuple[int | None
         return None, "transactions"
     label = volumes[0][1] if len(volumes) == 1 and volumes[0][1] else "transactions"
     return sum(v for v, _ in volumes), label
-
-
-def council_population(council: Council | None) -> int:
-    if council and council.population:
-        return council.population
-    return DEFAULT_POPULATION
-
-
-def offerings_for(component_ids, *, include_ids=()) -> list[Offering]:
-    """Published offerings for the components, plus any offerings asked for by id even if
-    withdrawn since (so a stale choice can be flagged), with supplier and claims."""
-    wanted = public_offering_q() & Q(components__in=component_ids)
-    if include_ids:
-        wanted |= Q(pk__in=include_ids)
-    return list(
-        Offering.objects.filter(wanted)
-        .distinct()
-        .select_related("supplier")
-        .prefetch_related(
-            "components",
-            Prefetch("claims", queryset=ConformanceClaim.objects.select_related("standard")),
-        )
-        .order_by("name")
-    )
 
 
 def conformance_of(offering: Offering, standards, required_ids=()) -> list[Conformance]:
@@ -294,16 +322,88 @@ def conformance_of(offering: Offering, standards, required_ids=()) -> list[Confo
     return result
 
 
-def basket_read(*, session) -> Basket:
-    """Everything the basket shows: lines with their options and costs, the council and
-    totals. A fixed number of queries whatever the number of lines."""
+def offerings_with_prices():
+    """Offerings with what an option shows: supplier, components, claims, price bands."""
+    return Offering.objects.select_related("supplier").prefetch_related(
+        "components",
+        "price_bands",
+        Prefetch("claims", queryset=ConformanceClaim.objects.select_related("standard")),
+    )
+
+
+def conforming_q(required: dict[int, int], order: dict[int, list[int]]) -> Q:
+    """Rank rows (catalogue.OfferingComponentRank) of offerings that claim every standard
+    each component requires: required maps component id -> standards mask."""
+    wanted = Q(pk__in=[])
+    for component_id, mask in required.items():
+        if mask == 0:
+            wanted |= Q(component_id=component_id)
+            continue
+        bits = len(order.get(component_id, []))
+        supersets = [m for m in range(1 << bits) if m & mask == mask]
+        wanted |= Q(component_id=component_id, claimed_mask__in=supersets)
+    return wanted
+
+
+def ranked_offerings(component_required: dict[int, int], order, *, limit=SHORTLIST_SIZE):
+    """Each component's best offerings, in one query at any catalogue size: those that
+    claim every required standard first, then by standards claimed, standards verified,
+    price and name. Returns component id -> [offering id], and component id ->
+    (public offerings, conforming offerings)."""
+    if not component_required:
+        return {}, {}
+    meets = conforming_q(component_required, order)
+    rows = (
+        OfferingComponentRank.objects.filter(component_id__in=list(component_required))
+        .annotate(
+            meets=Case(When(meets, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            position=Window(
+                RowNumber(),
+                partition_by=[F("component_id")],
+                order_by=[
+                    F("meets").desc(),
+                    F("claimed_count").desc(),
+                    F("verified_count").desc(),
+                    F("price").asc(),
+                    F("name").asc(),
+                    F("offering_id").asc(),
+                ],
+            ),
+        )
+        .filter(position__lte=limit)
+        .order_by("component_id", "position")
+        .values_list("component_id", "offering_id")
+    )
+    ranked: dict[int, list[int]] = {}
+    for component_id, offering_id in rows:
+        ranked.setdefault(component_id, []).append(offering_id)
+    counts = {
+        row["component_id"]: (row["total"], row["conforming"])
+        for row in OfferingComponentRank.objects.filter(component_id__in=list(component_required))
+        .values("component_id")
+        .annotate(total=Count("pk"), conforming=Count("pk", filter=meets))
+        .order_by()
+    }
+    return ranked, counts
+
+
+def line_required(component: Component, recipe_standard_ids: set[int]):
+    """(required, recommended) standards of a component for the recipes that need it:
+    required are the component's standards the recipes name too."""
+    component_standards = list(component.standards.all())
+    required = [s for s in component_standards if s.pk in recipe_standard_ids]
+    required_ids = {s.pk for s in required}
+    recommended = [s for s in component_standards if s.pk not in required_ids]
+    return required, recommended
+
+
+def basket_read(*, session, assumptions: Assumptions | None = None) -> Basket:
+    """Everything the basket shows: lines with their shortlists and costs, and the totals
+    from the cost model. A fixed number of queries whatever the number of lines or the
+    size of the catalogue."""
+    assumptions = assumptions or Assumptions()
     state = _state(session)
     raw_lines = state["lines"]
-    council = None
-    if state["council"]:
-        council = Council.objects.select_related("council_type").filter(pk=state["council"]).first()
-    population = council_population(council)
-
     component_ids = [int(key) for key in raw_lines]
     components = {
         c.pk: c
@@ -314,52 +414,58 @@ def basket_read(*, session) -> Basket:
         r.pk: r for r in RecipePage.objects.live().filter(pk__in=recipe_ids).order_by("title")
     }
     recipe_standard_ids = {pk: set(r.ingredient_ids("standard")) for pk, r in recipes.items()}
-    chosen_ids = [
-        int(line["choice"]) for line in raw_lines.values() if str(line.get("choice", "")).isdigit()
-    ]
-    offerings = offerings_for(component_ids, include_ids=chosen_ids)
-    by_id = {o.pk: o for o in offerings}
-    by_component: dict[int, list[Offering]] = {}
-    for offering in offerings:
-        for component in offering.components.all():
-            by_component.setdefault(component.pk, []).append(offering)
+    order = {
+        pk: sorted(s.pk for s in c.standards.all())[:SUMMARY_MAX_STANDARDS]
+        for pk, c in components.items()
+    }
 
-    lines = []
+    drafts = []
+    required_masks = {}
     for key, raw in raw_lines.items():
         component = components.get(int(key))
         if component is None:
             continue
         line_recipes = [recipes[r] for r in raw.get("recipes", []) if r in recipes]
-        component_standards = list(component.standards.all())
-        recipe_wants = set().union(*(recipe_standard_ids[r.pk] for r in line_recipes))
-        required = [s for s in component_standards if s.pk in recipe_wants]
-        # "Required": standards the component should meet that the recipe also names;
-        # the component's other standards are recommended.
-        required_ids = {s.pk for s in required}
-        recommended = [s for s in component_standards if s.pk not in required_ids]
-        volume, label = _line_volume(line_recipes, population)
-        line = Line(
-            component=component,
-            recipes=line_recipes,
-            choice=str(raw.get("choice", OPEN)),
-            required_standards=required,
-            recommended_standards=recommended,
-            volume=volume,
-            volume_label=label,
+        wants = set().union(*(recipe_standard_ids[r.pk] for r in line_recipes))
+        required, recommended = line_required(component, wants)
+        required_masks[component.pk] = standards_mask(
+            order.get(component.pk, []), {s.pk for s in required}
         )
-        for offering in by_component.get(component.pk, []):
-            if not offering.is_public:
-                continue
-            line.options.append(
-                Option(
-                    offering=offering,
-                    conformance=conformance_of(offering, required + recommended, required_ids),
-                    estimate=_estimate(offering, population, volume, label),
-                )
+        volume, label = _line_volume(line_recipes, assumptions)
+        drafts.append(
+            Line(
+                component=component,
+                recipes=line_recipes,
+                choice=str(raw.get("choice", OPEN)),
+                required_standards=required,
+                recommended_standards=recommended,
+                volume=volume,
+                volume_label=label,
             )
-        line.options.sort(
-            key=lambda o: (not o.meets_required, -o.met_count, -o.verified_count, o.offering.name)
         )
+    ranked, counts = ranked_offerings(required_masks, order)
+    chosen_ids = [int(line.choice) for line in drafts if line.choice.isdigit()]
+    wanted_ids = {pk for ids in ranked.values() for pk in ids} | set(chosen_ids)
+    by_id = offerings_with_prices().in_bulk(list(wanted_ids)) if wanted_ids else {}
+
+    choices = []
+    for line in drafts:
+        component = line.component
+        required_ids = {s.pk for s in line.required_standards}
+        standards = line.required_standards + line.recommended_standards
+        line.offering_count, line.conforming_count = counts.get(component.pk, (0, 0))
+
+        def option(offering, line=line, standards=standards, required_ids=required_ids):
+            return Option(
+                offering=offering,
+                conformance=conformance_of(offering, standards, required_ids),
+                estimate=offering_yearly(offering, assumptions, line.volume, line.volume_label),
+            )
+
+        for offering_id in ranked.get(component.pk, []):
+            offering = by_id.get(offering_id)
+            if offering is not None and offering.is_public:
+                line.shortlist.append(option(offering))
         if line.choice.isdigit():
             offering = by_id.get(int(line.choice))
             provides = offering is not None and any(
@@ -367,50 +473,50 @@ def basket_read(*, session) -> Basket:
             )
             if offering is None or not provides:
                 line.unavailable = True
-                line.offering = None
             else:
                 line.offering = offering
                 line.unavailable = not offering.is_public
-            if not line.unavailable:
-                line.estimate = _estimate(offering, population, volume, label)
-        lines.append(line)
-    lines.sort(key=lambda line: line.component.name)
+                if not line.unavailable:
+                    line.chosen_option = option(offering)
+                    line.estimate = line.chosen_option.estimate
+        choices.append(
+            BasketChoice(
+                component=component,
+                offering=line.offering if line.offering and not line.unavailable else None,
+                have=line.choice == HAVE,
+                recipe_keys=tuple(r.pk for r in line.recipes),
+            )
+        )
+    lines = sorted(drafts, key=lambda line: line.component.name)
 
     basket_recipes = sorted(
         {r.pk: r for line in lines for r in line.recipes}.values(), key=lambda r: r.title
     )
-    yearly, product_setup, recipe_setup = Total(), Total(), Total()
+    costs = basket_costs(choices, [recipe_inputs(r) for r in basket_recipes], assumptions)
+    bills = {}
+    for bill in costs.lines:
+        for component in bill.components:
+            bills[component.pk] = bill
     for line in lines:
-        if line.estimate is not None:
-            yearly.add_estimate(line.estimate)
-        if line.setup_fee:
-            product_setup.add(line.setup_fee)
-    for recipe in basket_recipes:
-        recipe_setup.add(recipe.setup_cost_min, max(recipe.setup_cost_max, recipe.setup_cost_min))
-    one_off = Total()
-    one_off.add(product_setup.low, product_setup.high)
-    one_off.add(recipe_setup.low, recipe_setup.high)
-    return Basket(
-        lines=lines,
-        council=council,
-        population=population,
-        recipes=basket_recipes,
-        yearly=yearly,
-        product_setup=product_setup,
-        recipe_setup=recipe_setup,
-        one_off=one_off,
-    )
+        line.bill = bills.get(line.component.pk)
+    return Basket(lines=lines, assumptions=assumptions, recipes=basket_recipes, costs=costs)
 
 
-def _estimate(offering: Offering, population: int, volume: int | None, label: str) -> Estimate:
-    return yearly_estimate(
-        pricing_unit=offering.pricing_unit,
-        price=offering.price,
-        price_max=offering.price_max,
-        population=population,
-        volume=volume,
-        volume_label=label,
-    )
+def component_offerings(*, component: Component, required_ids, conforming_only: bool):
+    """All public offerings of one component for the "see all" page, best first: those
+    claiming every required standard (when conforming_only, only those)."""
+    order = {component.pk: sorted(s.pk for s in component.standards.all())[:SUMMARY_MAX_STANDARDS]}
+    mask = standards_mask(order[component.pk], required_ids)
+    meets = conforming_q({component.pk: mask}, order)
+    ranks = OfferingComponentRank.objects.filter(component=component)
+    total = ranks.count()
+    conforming = ranks.filter(meets).count()
+    if conforming_only and conforming:
+        ranks = ranks.filter(meets)
+    ranks = ranks.annotate(
+        meets=Case(When(meets, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-meets", "-claimed_count", "-verified_count", "price", "name", "offering_id")
+    return ranks, total, conforming
 
 
 # --- saving and sharing -----------------------------------------------------------------
@@ -437,6 +543,7 @@ def basket_snapshot(basket: Basket) -> dict:
                 "choice": line.choice if line.choice == HAVE or offering else OPEN,
                 "status": line.status,
                 "standards_required": [s.display_name for s in line.required_standards],
+                "billed_with": [c.name for c in line.shared_with],
                 "offering": None
                 if offering is None
                 else {
@@ -464,25 +571,59 @@ def basket_snapshot(basket: Basket) -> dict:
                 },
             }
         )
+    costs = basket.costs
+    assumptions = basket.assumptions
     return {
-        "version": 1,
+        "version": 2,
         "saved_at": timezone.now().isoformat(),
         "council": None
-        if basket.council is None
-        else {"id": basket.council.pk, "name": basket.council.name, "slug": basket.council.slug},
-        "population": basket.population,
+        if not assumptions.has_council
+        else {"name": assumptions.council_name, "slug": assumptions.council_slug},
+        "population": assumptions.population,
         "uses_default_population": basket.uses_default_population,
+        "assumptions": [
+            {"what": what, "value": value, "source": source}
+            for what, value, source in assumptions.rows()
+        ],
         "lines": lines,
+        # One bill per product, however many components it covers (exact figures).
+        "bills": [
+            {
+                "offering": None
+                if bill.have
+                else {"id": bill.offering.pk, "name": bill.offering.name},
+                "covers": [c.name for c in bill.components],
+                "already_have": bill.have,
+                "setup_fee": str(bill.setup_fee),
+                "yearly": _range_json(bill.yearly.range),
+                "yearly_working": bill.yearly.working,
+                "five_year": _range_json(bill.five_year),
+            }
+            for bill in costs.lines
+        ],
+        "staff": [
+            {
+                "role": line.role.label,
+                "days": str(line.days),
+                "day_rate": str(line.day_rate),
+                "cost": str(line.cost),
+            }
+            for line in costs.staff_by_role
+        ],
         "totals": {
-            "yearly": _total_json(basket.yearly),
-            "product_setup": _total_json(basket.product_setup),
-            "recipe_setup": _total_json(basket.recipe_setup),
-            "one_off": _total_json(basket.one_off),
+            "yearly": _range_json(costs.yearly),
+            "product_setup": _range_json(costs.product_setup),
+            "recipe_setup": _range_json(costs.recipe_setup),
+            "one_off": _range_json(costs.one_off),
+            "staff": _range_json(costs.staff),
+            "total_cost_of_ownership": _range_json(costs.tco),
+            "years": assumptions.years,
+            "saved_by_sharing": _range_json(costs.sharing_saving),
         },
     }
 
 
-def _total_json(total: Total) -> dict:
+def _range_json(total: Range) -> dict:
     return {
         "low": str(total.low),
         "high": str(total.high),
@@ -491,9 +632,10 @@ def _total_json(total: Total) -> dict:
     }
 
 
-def basket_save(*, session) -> SavedBasket:
+def basket_save(*, session, assumptions: Assumptions) -> SavedBasket:
     """Store a read-only snapshot of the session basket under an unguessable id."""
-    return SavedBasket.objects.create(snapshot=basket_snapshot(basket_read(session=session)))
+    basket = basket_read(session=session, assumptions=assumptions)
+    return SavedBasket.objects.create(snapshot=basket_snapshot(basket))
 
 
 def saved_basket_changes(snapshot: dict) -> list[dict]:
@@ -563,7 +705,7 @@ def _fee_text(fee) -> str:
 
 def basket_copy_saved(*, session, saved: SavedBasket) -> int:
     """Replace the session basket's lines with a saved basket's, keeping choices of
-    offerings that are still published and the council. Returns the number of lines."""
+    offerings that are still published. Returns the number of lines."""
     snapshot = saved.snapshot
     offering_ids = [
         line["offering"]["id"] for line in snapshot.get("lines", []) if line.get("offering")
@@ -582,30 +724,26 @@ def basket_copy_saved(*, session, saved: SavedBasket) -> int:
             "recipes": [r["id"] for r in line.get("recipes", [])][:MAX_RECIPES],
             "choice": choice,
         }
-    council = snapshot.get("council")
-    _store(session, {"lines": lines, "council": council["id"] if council else None})
+    _store(session, {"lines": lines})
     return len(lines)
 
 
 # --- comparing offerings ----------------------------------------------------------------
 
 
-def offering_comparison(*, session, slugs: list[str]) -> dict:
+def offering_comparison(*, session, slugs: list[str], assumptions: Assumptions) -> dict:
     """Published offerings side by side, in the order asked, with their conformance to
-    the standards of the components they provide and a yearly cost at the basket's
-    council. Per-transaction prices use the volume of the basket's recipes that need the
+    the standards of the components they provide and a yearly cost for the council.
+    Per-transaction prices use the volume of the basket's recipes that need the
     component; without one the yearly cost is not known. A fixed number of queries."""
     state = _state(session)
-    council = None
-    if state["council"]:
-        council = Council.objects.filter(pk=state["council"]).first()
-    population = council_population(council)
     found = {
         o.slug: o
         for o in Offering.objects.public()
         .filter(slug__in=slugs)
         .select_related("supplier")
         .prefetch_related(
+            "price_bands",
             Prefetch("components", queryset=Component.objects.prefetch_related("standards")),
             Prefetch("claims", queryset=ConformanceClaim.objects.select_related("standard")),
         )
@@ -638,14 +776,14 @@ def offering_comparison(*, session, slugs: list[str]) -> dict:
             line = basket_lines.get(str(component.pk))
             if line:
                 volume, label = _line_volume(
-                    [recipes[r] for r in line.get("recipes", []) if r in recipes], population
+                    [recipes[r] for r in line.get("recipes", []) if r in recipes], assumptions
                 )
                 if volume is not None:
                     break
         columns.append(
             {
                 "offering": offering,
-                "estimate": _estimate(offering, population, volume, label),
+                "estimate": offering_yearly(offering, assumptions, volume, label),
                 "conformance": conformance_of(offering, ordered_standards),
             }
         )
@@ -653,7 +791,7 @@ def offering_comparison(*, session, slugs: list[str]) -> dict:
         "missing": missing,
         "columns": columns,
         "standards": ordered_standards,
-        "council": council,
-        "population": population,
-        "uses_default_population": council is None or not council.population,
+        "assumptions": assumptions,
+        "population": assumptions.population,
+        "uses_default_population": not assumptions.has_council,
     }

@@ -4,6 +4,8 @@ before anything touches the database."""
 from django import forms
 from django.core.validators import validate_slug
 
+from catalogue.models import Offering
+
 from .models import RecipePage
 
 MAX_COMPARED = 4
@@ -19,19 +21,25 @@ class AddRecipeForm(forms.Form):
         return recipe
 
 
-class CouncilSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Council name",
-        max_length=100,
+class ChoiceForm(forms.Form):
+    """A choice for one line: an offering id, "have" or "" (not decided)."""
+
+    offering = forms.CharField(max_length=12, required=False)
+
+
+class ComponentOfferingsForm(forms.Form):
+    """Search and filters for the list of every offering of one basket component."""
+
+    q = forms.CharField(label="Product name contains", max_length=100, required=False)
+    pricing_unit = forms.ChoiceField(
+        label="Priced",
         required=False,
-        help_text="For example, Leeds or Cornwall.",
+        choices=[("", "Any way"), *Offering.PricingUnit.choices],
     )
-
-
-class CouncilChooseForm(forms.Form):
-    """The council to scale costs to; an empty value goes back to the default."""
-
-    council = forms.SlugField(max_length=100, required=False)
+    all = forms.BooleanField(
+        label="Include products that do not claim every required standard", required=False
+    )
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
 
 class CompareForm(forms.Form):

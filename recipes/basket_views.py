@@ -2,40 +2,35 @@
 recipes.basket reads and writes the session, recipes.costing does the arithmetic."""
 
 from django.contrib import messages
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from catalogue.models import Council
+from catalogue.cost_choice import assumptions_from_request, assumptions_store
+from catalogue.cost_views import costs_council
+from catalogue.models import Council, Offering
 from foundations.cells import csv_document
 
 from . import basket as baskets
 from .basket_forms import (
     MAX_COMPARED,
     AddRecipeForm,
+    ChoiceForm,
     CompareForm,
-    CouncilChooseForm,
-    CouncilSearchForm,
-)
-from .costing import (
-    DEFAULT_POPULATION,
-    MINIMUM_STAFF_USERS,
-    RESIDENTS_PER_STAFF_USER,
-    staff_users,
+    ComponentOfferingsForm,
 )
 from .models import SavedBasket
 
 BASKET_CRUMBS = [("Home", "/"), ("Basket", "/basket/")]
-COUNCIL_RESULTS = 20
+OFFERINGS_PER_PAGE = 20
 
 
-def _assumptions(population: int) -> dict:
-    return {
-        "default_population": DEFAULT_POPULATION,
-        "residents_per_staff_user": RESIDENTS_PER_STAFF_USER,
-        "minimum_staff_users": MINIMUM_STAFF_USERS,
-        "staff_users": staff_users(population),
-    }
+def _basket(request):
+    return baskets.basket_read(
+        session=request.session, assumptions=assumptions_from_request(request)
+    )
 
 
 def _basket_context(request, basket, **extra) -> dict:
@@ -43,16 +38,14 @@ def _basket_context(request, basket, **extra) -> dict:
         "page_title": "Your basket",
         "breadcrumbs": [("Home", "/"), ("Basket", "")],
         "basket": basket,
-        "assumptions": _assumptions(basket.population),
-        "council_form": CouncilSearchForm(),
+        "assumptions": basket.assumptions,
         **extra,
     }
 
 
 @require_safe
 def basket_page(request):
-    basket = baskets.basket_read(session=request.session)
-    return render(request, "basket/basket.html", _basket_context(request, basket))
+    return render(request, "basket/basket.html", _basket_context(request, _basket(request)))
 
 
 @require_POST
@@ -74,32 +67,189 @@ def basket_add(request):
     return redirect("basket:basket")
 
 
+def _choice_valid(component_id: int, value: str) -> bool:
+    """have, not decided, or a public offering that provides the component (one query)."""
+    if value in (baskets.HAVE, baskets.OPEN):
+        return True
+    if not value.isdigit() or len(value) > 12:
+        return False
+    return Offering.objects.public().filter(pk=int(value), components__pk=component_id).exists()
+
+
+def _choice_message(basket, component_id: int) -> str:
+    for line in basket.lines:
+        if line.component.pk == component_id:
+            if line.choice == baskets.HAVE:
+                return f"Saved: you already have {line.component.name.lower()}."
+            if line.offering and not line.unavailable:
+                text = f"Saved: {line.offering.name} for {line.component.name.lower()}."
+                if line.shared_with:
+                    others = ", ".join(c.name.lower() for c in line.shared_with)
+                    text += f" It also covers {others}, so it is billed once."
+                return text
+            return f"Saved: {line.component.name.lower()} is not decided yet."
+    return "Saved."
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @require_POST
 def basket_choices(request):
-    """Save the offering (or 'already have') chosen for each line."""
-    basket = baskets.basket_read(session=request.session)
+    """Save the choice for one line (the button next to it), or for every line sent.
+
+    Each component has its own submit button (name="save", value=its id), so a choice is
+    saved as it is made without JavaScript; with JavaScript the same form is sent on
+    change, asking for JSON."""
+    basket = _basket(request)
+    only = request.POST.get("save", "")
     choices, errors = {}, []
     for line in basket.lines:
-        field = f"line-{line.component.pk}"
-        if field not in request.POST:
+        field = line.field_name
+        if field not in request.POST or (only and only != str(line.component.pk)):
             continue
         value = request.POST[field]
-        allowed = {baskets.HAVE, baskets.OPEN, line.choice}
-        allowed |= {str(option.offering.pk) for option in line.options}
-        if value not in allowed:
+        if value != line.choice and not _choice_valid(line.component.pk, value):
             errors.append(
                 (field, f"Choose an offering that provides {line.component.name.lower()}")
             )
             continue
         choices[line.component.pk] = value
     if errors:
+        if _wants_json(request):
+            return JsonResponse({"errors": [error for _, error in errors]}, status=400)
         context = _basket_context(
             request, basket, choice_errors=errors, choice_error_map=dict(errors)
         )
         return render(request, "basket/basket.html", context, status=400)
     baskets.basket_set_choices(session=request.session, choices=choices)
-    messages.success(request, "Your choices are saved.")
-    return redirect("basket:basket")
+    basket = _basket(request)
+    if len(choices) == 1:
+        (component_id,) = choices
+        message = _choice_message(basket, component_id)
+        anchor = f"#line-{component_id}"
+    else:
+        message, anchor = "Your choices are saved.", "#lines"
+    if _wants_json(request):
+        return JsonResponse(_basket_json_summary(basket, message))
+    messages.success(request, message)
+    return redirect(reverse("basket:basket") + anchor)
+
+
+def _basket_json_summary(basket, message: str) -> dict:
+    costs = basket.costs
+    return {
+        "message": message,
+        "lines": {
+            str(line.component.pk): {
+                "status": line.status
+                + (f": {line.offering.name}" if line.offering and not line.unavailable else ""),
+                "estimate": line.estimate.display if line.estimate else "",
+            }
+            for line in basket.lines
+        },
+        "totals": {
+            "yearly": costs.yearly.display,
+            "product-setup": costs.product_setup.display,
+            "recipe-setup": costs.recipe_setup.display,
+            "one-off": costs.one_off.display,
+            "staff": costs.staff.display,
+            "tco": costs.tco.display,
+        },
+    }
+
+
+@require_POST
+def basket_choose(request, component_id):
+    """ "Choose for my basket" from a component's list of every offering."""
+    form = ChoiceForm(request.POST)
+    if component_id not in baskets.basket_component_ids(request.session):
+        raise Http404("That component is not in your basket")
+    if not form.is_valid() or not _choice_valid(component_id, form.cleaned_data["offering"]):
+        return render(
+            request,
+            "basket/problem.html",
+            {
+                "page_title": "Not chosen",
+                "problem": "Choose a published product that provides this component.",
+            },
+            status=400,
+        )
+    baskets.basket_set_choices(
+        session=request.session, choices={component_id: form.cleaned_data["offering"]}
+    )
+    messages.success(request, _choice_message(_basket(request), component_id))
+    return redirect(reverse("basket:basket") + f"#line-{component_id}")
+
+
+@require_safe
+def basket_component_offerings(request, component_id):
+    """Every public offering of one basket component: search, filter, pages of 20."""
+    if component_id not in baskets.basket_component_ids(request.session):
+        raise Http404("That component is not in your basket")
+    basket = _basket(request)
+    line = next((line for line in basket.lines if line.component.pk == component_id), None)
+    if line is None:
+        raise Http404("That component is not in your basket")
+    form = ComponentOfferingsForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "basket/problem.html",
+            {"page_title": "Cannot show those offerings", "problem": form.errors.as_text()},
+            status=400,
+        )
+    data = form.cleaned_data
+    ranks, total, conforming = baskets.component_offerings(
+        component=line.component,
+        required_ids={s.pk for s in line.required_standards},
+        conforming_only=not data["all"],
+    )
+    if data["q"]:
+        ranks = ranks.filter(name__icontains=data["q"])
+    if data["pricing_unit"]:
+        ranks = ranks.filter(offering__pricing_unit=data["pricing_unit"])
+    paginator = Paginator(ranks.values_list("offering_id", "meets"), OFFERINGS_PER_PAGE)
+    try:
+        page = paginator.page(data["page"] or 1)
+    except EmptyPage:
+        raise Http404("There is no such page") from None
+    meets = dict(page.object_list)
+    found = baskets.offerings_with_prices().in_bulk(list(meets))
+    standards = line.required_standards + line.recommended_standards
+    required_ids = {s.pk for s in line.required_standards}
+    options = [
+        baskets.Option(
+            offering=found[pk],
+            conformance=baskets.conformance_of(found[pk], standards, required_ids),
+            estimate=baskets.offering_yearly(
+                found[pk], basket.assumptions, line.volume, line.volume_label
+            ),
+        )
+        for pk in meets
+        if pk in found and found[pk].is_public
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "basket/component_offerings.html",
+        {
+            "page_title": f"Products for {line.component.name.lower()}",
+            "breadcrumbs": [*BASKET_CRUMBS, (line.component.name, "")],
+            "line": line,
+            "form": form,
+            "options": options,
+            "page_obj": page,
+            "paginator": paginator,
+            "total": total,
+            "conforming": conforming,
+            "query_string": query.urlencode(),
+            "assumptions": basket.assumptions,
+            "pricing_units": Offering.PricingUnit.choices,
+        },
+    )
 
 
 @require_POST
@@ -118,54 +268,8 @@ def basket_empty(request):
 
 
 def basket_council(request):
-    """GET: search councils by name. POST: scale the basket to one, or to none."""
-    if request.method == "POST":
-        form = CouncilChooseForm(request.POST)
-        if not form.is_valid():
-            return render(
-                request,
-                "basket/problem.html",
-                {"page_title": "Council not chosen", "problem": "Choose a council from the list."},
-                status=400,
-            )
-        slug = form.cleaned_data["council"]
-        council = get_object_or_404(Council, slug=slug) if slug else None
-        baskets.basket_set_council(session=request.session, council=council)
-        if council:
-            messages.success(request, f"Costs are now worked out for {council.name}.")
-        else:
-            messages.success(request, "Costs are now worked out for the default population.")
-        return redirect("basket:basket")
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    form = CouncilSearchForm(request.GET or None)
-    councils, status = [], 200
-    if form.is_bound and not form.is_valid():
-        status = 400
-    elif form.is_bound and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"]
-        councils = list(
-            Council.objects.filter(name__icontains=query)
-            .select_related("council_type")
-            .order_by("name")[: COUNCIL_RESULTS + 1]
-        ) or list(
-            Council.objects.filter(official_name__icontains=query)
-            .select_related("council_type")
-            .order_by("name")[: COUNCIL_RESULTS + 1]
-        )
-    return render(
-        request,
-        "basket/council.html",
-        {
-            "page_title": "Choose your council",
-            "breadcrumbs": [*BASKET_CRUMBS, ("Choose your council", "")],
-            "form": form,
-            "councils": councils[:COUNCIL_RESULTS],
-            "more_councils": len(councils) > COUNCIL_RESULTS,
-            "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
-        },
-        status=status,
-    )
+    """The old address of the council chooser: the council is now site-wide."""
+    return costs_council(request)
 
 
 # --- take it away ---------------------------------------------------------------------
@@ -221,14 +325,8 @@ def _csv_response(snapshot: dict, filename: str) -> HttpResponse:
 
 
 @require_safe
-def basket_csv(request):
-    basket = baskets.basket_read(session=request.session)
-    return _csv_response(baskets.basket_snapshot(basket), "basket.csv")
-
-
-@require_safe
 def basket_json(request):
-    basket = baskets.basket_read(session=request.session)
+    basket = _basket(request)
     response = JsonResponse(baskets.basket_snapshot(basket), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="basket.json"'
     return response
@@ -237,7 +335,7 @@ def basket_json(request):
 @require_safe
 def basket_brief(request):
     """A printable procurement brief: per component, what it must do and meet."""
-    basket = baskets.basket_read(session=request.session)
+    basket = _basket(request)
     return render(
         request,
         "basket/brief.html",
@@ -245,7 +343,7 @@ def basket_brief(request):
             "page_title": "Procurement brief",
             "breadcrumbs": [*BASKET_CRUMBS, ("Procurement brief", "")],
             "basket": basket,
-            "assumptions": _assumptions(basket.population),
+            "assumptions": basket.assumptions,
         },
     )
 
@@ -262,7 +360,9 @@ def basket_save(request):
             {"page_title": "Nothing to save", "problem": "Your basket is empty."},
             status=400,
         )
-    saved = baskets.basket_save(session=request.session)
+    saved = baskets.basket_save(
+        session=request.session, assumptions=assumptions_from_request(request)
+    )
     messages.success(request, "Your basket is saved. Anyone with the link can see it.")
     return redirect(saved)
 
@@ -302,17 +402,28 @@ def saved_basket_copy(request, basket_id):
     saved = _saved_or_404(basket_id)
     count = baskets.basket_copy_saved(session=request.session, saved=saved)
     messages.success(request, f"Copied {count} line{'s' if count != 1 else ''} into your basket.")
-    return redirect("basket:basket")
+    response = redirect("basket:basket")
+    council = (saved.snapshot.get("council") or {}).get("slug")
+    council = Council.objects.filter(slug=council).first() if council else None
+    if council is not None:  # costs for the council the basket was saved for
+        assumptions_store(
+            response,
+            assumptions_from_request(request).with_council(
+                name=council.name, slug=council.slug, population=council.population
+            ),
+        )
+    return response
 
 
 # --- comparing offerings --------------------------------------------------------------
 
 
-@require_safe
-def compare(request):
+def comparison_for(request):
+    """(comparison, None) for the offerings asked for, or (None, the problem page): the
+    comparison page and its CSV answer bad input the same way."""
     form = CompareForm(request.GET)
     if not form.is_valid():
-        return render(
+        return None, render(
             request,
             "basket/problem.html",
             {
@@ -322,9 +433,11 @@ def compare(request):
             status=400,
         )
     slugs = form.cleaned_data["slugs"]
-    comparison = baskets.offering_comparison(session=request.session, slugs=slugs)
+    comparison = baskets.offering_comparison(
+        session=request.session, slugs=slugs, assumptions=assumptions_from_request(request)
+    )
     if comparison["missing"]:
-        return render(
+        return None, render(
             request,
             "basket/problem.html",
             {
@@ -335,6 +448,19 @@ def compare(request):
             },
             status=404,
         )
+    return comparison, None
+
+
+@require_safe
+def compare(request):
+    comparison, problem = comparison_for(request)
+    if problem:
+        return problem
+    in_basket = set(baskets.basket_component_ids(request.session))
+    for column in comparison["columns"]:
+        column["basket_components"] = [
+            c for c in column["offering"].components.all() if c.pk in in_basket
+        ]
     return render(
         request,
         "basket/compare.html",
@@ -342,7 +468,7 @@ def compare(request):
             "page_title": "Compare offerings",
             "breadcrumbs": [("Home", "/"), ("Offerings", "/offerings/"), ("Compare", "")],
             "max_compared": MAX_COMPARED,
-            "assumptions": _assumptions(comparison["population"]),
+            "query_string": request.GET.urlencode(),
             **comparison,
         },
     )

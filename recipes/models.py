@@ -297,18 +297,27 @@ class RecipePage(Page):
         return self.maturity == Maturity.RETIRED
 
     def get_context(self, request, *args, **kwargs):
+        from catalogue.cost_choice import assumptions_from_request, assumptions_key
         from foundations.content_cache import until_content_changes
 
+        from .costing import recipe_costs_for
         from .selectors import recipe_detail_context
 
         context = super().get_context(request, *args, **kwargs)
+        assumptions = assumptions_from_request(request)
         if getattr(request, "is_preview", False):  # an unsaved draft: never from the cache
             self.architecture_draw()
             context.update(recipe_detail_context(self))
+            context["costs"] = recipe_costs_for(self, assumptions)
         else:
             context.update(
                 until_content_changes(f"recipe:{self.pk}", lambda: recipe_detail_context(self))
             )
+            context["costs"] = until_content_changes(
+                f"recipe-costs:{self.pk}:{assumptions_key(assumptions)}",
+                lambda: recipe_costs_for(self, assumptions),
+            )
+        context["assumptions"] = assumptions
         return context
 
 

@@ -4,6 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from catalogue.cost_chart import basket_chart, recipe_chart
+from catalogue.costs import format_rounded
 from catalogue.markdown import render_markdown
 from foundations.forms import error_summary
 from foundations.money import as_decimal, format_money, format_range
@@ -49,6 +51,15 @@ def money(value, places=None):
     """Pounds with thousands separators (foundations.money), or nothing for no amount."""
     amount = as_decimal(value)
     return "" if amount is None else format_money(amount, places)
+
+
+@register.filter
+def money_rounded(value):
+    """A total or range end for reading: to the nearest £100 from £1,000 up
+    (catalogue.costs.format_rounded)."""
+    if value is None or value == "":
+        return ""
+    return format_rounded(value)
 
 
 @register.simple_tag
@@ -149,3 +160,13 @@ def absolute_url(context, path):
     request = context.get("request")
     path = str(path or "/")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.inclusion_tag("components/cost-chart.html")
+def cost_chart(costs, kind="recipe"):
+    """The cost breakdown chart of a recipe's or a basket's costs (catalogue.cost_chart)."""
+    if costs is None:
+        return {"chart": None}
+    if kind == "basket":
+        return {"chart": basket_chart(costs)}
+    return {"chart": recipe_chart(costs)}
