@@ -236,8 +236,11 @@ def _lines(text: str, width: int = WRAP, limit: int = 3) -> list[str]:
 
 def _text(x: float, y: float, lines: list[str], css: str, *, bold=False, size=13) -> str:
     weight = ' font-weight="bold"' if bold else ""
+    # A space ends every line but the last, so that a link's name reads "Look up an
+    # address", not "Look up anaddress".
     spans = "".join(
-        f"<tspan {_attrs(x=f'{x:g}', y=f'{y + n * LINE_H:g}')}>{escape(line)}</tspan>"
+        f"<tspan {_attrs(x=f'{x:g}', y=f'{y + n * LINE_H:g}')}>"
+        f"{escape(line)}{' ' if n < len(lines) - 1 else ''}</tspan>"
         for n, line in enumerate(lines)
     )
     return f'<text class="{css}" font-size="{size}" fill="{BLACK}"{weight}>{spans}</text>'
@@ -498,4 +501,34 @@ def architecture_text(architecture: dict) -> dict:
             {**c, "from": by_slug[c["from"]], "to": by_slug[c["to"]]}
             for c in architecture.get("connections", [])
         ],
+    }
+
+
+def architecture_with_products(architecture: dict, chosen: dict) -> dict:
+    """A recipe's stored architecture with the products chosen for its components named
+    in their boxes ("your architecture"). chosen maps a Component (or its slug) to the
+    Offering chosen for it, or to a label such as "Already have" for one a council owns.
+    Reads no database: the stored picture already has every box."""
+    by_slug = {getattr(key, "slug", key): value for key, value in chosen.items()}
+    components = []
+    for component in architecture.get("components", []):
+        value = by_slug.get(component["slug"])
+        entry = dict(component)
+        if isinstance(value, str):
+            entry["product"], entry["product_url"] = value, ""
+        elif value is not None:
+            entry["product"], entry["product_url"] = value.name, value.get_absolute_url()
+        components.append(entry)
+    return {**architecture, "components": components}
+
+
+def recipe_architecture_chosen(recipe, chosen: dict, *, id_prefix: str) -> dict:
+    """What a basket shows for one recipe: the picture with products in their boxes and
+    the same facts as text. No query."""
+    architecture = architecture_with_products(recipe.architecture, chosen)
+    return {
+        "recipe": recipe,
+        "svg": architecture_svg(architecture, id_prefix=id_prefix) if architecture else "",
+        "text": architecture_text(architecture),
+        "id_prefix": id_prefix,
     }

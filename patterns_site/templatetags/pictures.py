@@ -10,13 +10,16 @@ from decimal import Decimal
 
 from django import template
 
+from recipes.architecture import recipe_architecture_chosen
+from recipes.basket import HAVE
+
 from .plumbing import outcome_value
 
 register = template.Library()
 
 CHART_WIDTH = 400
-LABEL_WIDTH = 70  # the "Before" and "After" labels
-BAR_SPACE = CHART_WIDTH - LABEL_WIDTH - 100  # room after a bar for its value
+LABEL_WIDTH = 80  # the "Before" and "After" labels
+BAR_SPACE = CHART_WIDTH - LABEL_WIDTH - 110  # room after a bar for its value
 BAR_HEIGHT = 28
 ROW = 40
 
@@ -53,7 +56,7 @@ def outcome_bars(metric, value, baseline, unit, prefix, number):
                 "kind": kind,
                 "text": outcome_value(figure, unit),
                 "y": 10 + n * ROW,
-                "text_y": 10 + n * ROW + 19,
+                "text_y": 10 + n * ROW + 21,
                 "length": f"{length:.1f}",
                 "value_x": f"{LABEL_WIDTH + length + 8:.1f}",
             }
@@ -100,3 +103,20 @@ def outcome_range(summary, prefix, number):
         "mid": f"{mid:.1f}",
         "description": description,
     }
+
+
+@register.simple_tag
+def your_architectures(basket) -> list[dict]:
+    """For each recipe in a basket, its architecture picture with the products chosen
+    (or "Already have") named in their boxes."""
+    chosen = {}
+    for line in basket.lines:
+        if line.choice == HAVE:
+            chosen[line.component.slug] = "Already have"
+        elif line.offering is not None and not line.unavailable:
+            chosen[line.component.slug] = line.offering
+    return [
+        recipe_architecture_chosen(recipe, chosen, id_prefix=f"your-architecture-{n}")
+        for n, recipe in enumerate(basket.recipes, start=1)
+        if recipe.architecture
+    ]

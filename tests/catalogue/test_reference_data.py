@@ -51,6 +51,23 @@ def test_leeds_is_a_metropolitan_district_with_its_population_and_homepage(loade
     assert leeds.slug == "leeds"
 
 
+def test_councils_carry_the_registers_centroids(loaded):
+    """Leeds is at the centroid the register gives it; every current council with a
+    centroid in the register has one, to six places."""
+    leeds = Council.objects.get(code="LDS")
+    assert (float(leeds.latitude), float(leeds.longitude)) == pytest.approx((53.8, -1.5), abs=0.1)
+    with (OPEN_DATA / "uk_local_authorities.csv").open(encoding="utf-8-sig") as source:
+        with_centroid = {
+            row["local-authority-code"]
+            for row in csv.DictReader(source)
+            if row["current-authority"] == "True" and row["lat"] and row["long"]
+        }
+    assert (
+        set(Council.objects.filter(latitude__isnull=False).values_list("code", flat=True))
+        == with_centroid
+    )
+
+
 def test_district_council_has_its_county_as_parent(loaded):
     """A district council in a two-tier area points at its county council."""
     lewes = Council.objects.select_related("parent", "council_type").get(code="LEE")

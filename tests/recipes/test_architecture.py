@@ -220,3 +220,10 @@ def test_migration_infers_step_components_from_the_words_of_the_step():
     assert [step["components"] for step in steps] == [[address.pk], [], [cases.pk]]
     assert migrated.architecture["steps"][2]["components"] == ["manage-cases"]
     assert migrated.architecture_svg.startswith("<svg")
+
+
+def test_a_boxs_link_reads_as_its_whole_name_when_the_name_wraps():
+    """A component name drawn on two lines is one phrase to a screen reader."""
+    page, *_ = build_recipe()
+    links = {" ".join(a.get_text().split()) for a in svg_of(page).find_all("a")}
+    assert "Look up an address" in links
