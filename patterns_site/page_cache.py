@@ -94,6 +94,9 @@ class AnonymousPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Reads and sets a replayed form's CSRF cookie as CsrfViewMiddleware would; made
+        # once, not per hit (a middleware's constructor inspects what it wraps).
+        self.csrf = CsrfViewMiddleware(lambda _request: None)
 
     def __call__(self, request):
         if not _cacheable_request(request):
@@ -127,8 +130,7 @@ class AnonymousPageCacheMiddleware:
             )
         return response
 
-    @staticmethod
-    def _replay(request, stored):
+    def _replay(self, request, stored):
         content, headers, old_nonce, has_form = stored
         if old_nonce:
             content = content.replace(old_nonce.encode(), str(request.csp_nonce).encode())
@@ -136,7 +138,7 @@ class AnonymousPageCacheMiddleware:
         if has_form:
             # A form's token belongs to one visitor's CSRF cookie: read this visitor's
             # cookie as CsrfViewMiddleware would, and write their own token into the page.
-            csrf = CsrfViewMiddleware(lambda _request: None)
+            csrf = self.csrf
             csrf.process_request(request)
             token = get_token(request).encode()
             content = CSRF_FIELD.sub(lambda match: match[1] + token + match[2], content)

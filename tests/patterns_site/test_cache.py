@@ -326,3 +326,13 @@ def test_a_forged_forwarded_proto_cannot_fill_the_https_page(production_like, co
     assert real["X-Page-Cache"] == "hit"
     again = client.get("/components/", HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="http")
     assert canonical(again) == f"http://{host}/components/"
+
+
+def test_one_redis_client_is_kept_per_connection_pool():
+    """Django builds a redis.Redis object for every cache call; ours is built once."""
+    from patterns_site.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:1/0", {})
+    client = backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is client
+    assert backend._cache.get_client("any key") is client
