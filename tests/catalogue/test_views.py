@@ -549,11 +549,14 @@ def test_offering_list_shows_published_offerings_only(client):
 
     assert list_headings(response) == ["Acme Messages", "GOV.UK Notify"]
     first = parse(response).select(".app-card-list__item")[0]
-    assert text(first) == (
+    assert text(first).startswith(
         "Acme Messages from Acme Digital Sample data Messages and payments in one. "
-        "£1,200 to £2,400 per year plus £500 set-up "
-        "Provides: Send notifications, Take payments"
+        "£1,200 to £2,400 per year plus £500 set-up"
     )
+    # The components are a line of their own, not tacked on after the price's last line.
+    provides = first.select("p")[-1]
+    assert " ".join(provides.get_text().split()) == "Provides: Send notifications, Take payments"
+    assert ". Provides" not in first.get_text()
     assert link_texts(first) == [
         "Acme Messages",
         "Acme Digital",
