@@ -154,3 +154,11 @@ def is_decimal_field(bound_field):
     from django import forms
 
     return isinstance(bound_field.field, forms.DecimalField)
+
+
+@register.filter(name="count_text")
+def count_text_filter(count):
+    """A search match count as shown (patterns_site.search.count_text)."""
+    from patterns_site.search import count_text
+
+    return count_text(count)
