@@ -30,7 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-PENNY = Decimal("0.01")
+from foundations.money import format_money, format_price, format_range, format_rounded, pence
+
 ZERO = Decimal("0.00")
 
 # The pricing units an offering can state (catalogue.models.Offering.PricingUnit values).
@@ -54,50 +55,6 @@ SCALE_MAX = Decimal("3")
 RESIDENTS_PER_STAFF_USER = 10_000
 MINIMUM_STAFF_USERS = 2
 YEARS = 5
-
-
-# --- money as people read it ------------------------------------------------------------
-
-
-def pence(amount) -> Decimal:
-    """An amount rounded half up to the penny."""
-    return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
-
-
-def format_money(amount) -> str:
-    """Exact: £12,400 for whole pounds, otherwise £0.03, £3.10 or £1,234.50 (never £3.1)."""
-    amount = pence(amount)
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
-
-
-def format_price(amount) -> str:
-    """A unit price as people say it: 3p under a pound, otherwise as money."""
-    amount = pence(amount)
-    if Decimal("0") < amount < Decimal("1"):
-        pennies = (amount * 100).normalize()
-        return f"{pennies:f}p"
-    return format_money(amount)
-
-
-def rounded(amount) -> Decimal:
-    """The display rule for ranges and totals: to the nearest £100 from £1,000 up, to the
-    nearest pound below (half up)."""
-    amount = Decimal(amount)
-    step = Decimal(100) if abs(amount) >= 1000 else Decimal(1)
-    return (amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-
-
-def format_rounded(amount) -> str:
-    """A range end or total for reading: £87,300, £540 (see rounded)."""
-    return f"£{rounded(amount):,.0f}"
-
-
-def format_range(low, high=None, formatter=format_money) -> str:
-    if high is None or formatter(low) == formatter(high):
-        return formatter(low)
-    return f"{formatter(low)} to {formatter(high)}"
 
 
 # --- ranges -----------------------------------------------------------------------------
@@ -343,7 +300,7 @@ def scale_factor(population: int) -> Decimal:
     """How the recipe's own set-up and staff effort scale: sqrt(population / 150,000),
     to two places, between 0.5 and 3."""
     ratio = (Decimal(population) / Decimal(REFERENCE_POPULATION)).sqrt()
-    ratio = ratio.quantize(PENNY, rounding=ROUND_HALF_UP)
+    ratio = ratio.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return min(max(ratio, SCALE_MIN), SCALE_MAX)
 
 

@@ -5,12 +5,9 @@ every GET parameter before the database is touched, so an unknown value is an er
 shown to the user, never an exception, and a filtered list can be bookmarked and shared."""
 
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
 from wagtail.search.backends import get_search_backend
 
 MAX_QUERY_LENGTH = 200
-# With a query and a chosen sort order, the most relevant matches that get sorted.
-MAX_MATCHES = 1000
 
 
 class ListFilterForm(forms.Form):
@@ -40,27 +37,11 @@ class ListFilterForm(forms.Form):
         data = self.cleaned_data
         if not data.get("q"):
             return ordered(queryset)
-        backend = get_search_backend()
-        if getattr(backend, "searches_any_queryset", False):
-            # PostgreSQL: filters, order and words combine in SQL, over every match.
-            if not by_relevance:
-                queryset = ordered(queryset)
-            return backend.search(data["q"], queryset, order_by_relevance=by_relevance)
-        # Elsewhere the backend accepts only indexed filter fields, so it finds the best
-        # matches over the whole model and the ORM applies the filters, the joins the
-        # page needs and the order.
-        matches = backend.search(data["q"], queryset.model.objects.only("pk"))
-        ranked = [match.pk for match in matches[:MAX_MATCHES]]
-        queryset = queryset.filter(pk__in=ranked)
-        if by_relevance:
-            if not ranked:
-                return queryset
-            relevance = Case(
-                *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked)],
-                output_field=IntegerField(),
-            )
-            return queryset.order_by(relevance)
-        return ordered(queryset)
+        # Every configured backend (patterns_site.search_backend) combines a search with
+        # any queryset: filters, the joins the page needs, and the order.
+        return get_search_backend().search_queryset(
+            data["q"], queryset, ordered=ordered, by_relevance=by_relevance
+        )
 
     def selected_filters(self, query_dict):
         """(label, URL that removes it) for each filter in use: the GOV.UK/MOJ

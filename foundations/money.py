@@ -45,9 +45,22 @@ def format_price(amount) -> str:
     return format_money(amount)
 
 
-def format_range(low, high, formatter=format_money) -> str:
-    """£1,000 to £5,000, or one figure when both ends are the same or there is no high."""
-    if high is None or pence(high) == pence(low):
+def rounded(amount) -> Decimal:
+    """The display rule for ranges and totals: to the nearest £100 from £1,000 up, to the
+    nearest pound below (half up)."""
+    amount = Decimal(amount)
+    step = Decimal(100) if abs(amount) >= 1000 else Decimal(1)
+    return (amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def format_rounded(amount) -> str:
+    """A range end or total for reading: £87,300, £540 (see rounded)."""
+    return f"£{rounded(amount):,.0f}"
+
+
+def format_range(low, high=None, formatter=format_money) -> str:
+    """£1,000 to £5,000, or one figure when there is no high or both ends read the same."""
+    if high is None or formatter(low) == formatter(high):
         return formatter(low)
     return f"{formatter(low)} to {formatter(high)}"
 

@@ -1,5 +1,10 @@
-"""One search over everything: recipes, components, standards, offerings, suppliers and
-councils, through Wagtail's search backend (PostgreSQL full text, SQLite FTS5).
+"""The site search: one module, one entry point (search()), over recipes, components,
+standards, offerings, suppliers and councils, through Wagtail's search backend
+(patterns_site.search_backend: PostgreSQL full text, SQLite FTS5).
+
+How it ranks (README "How search ranks"): the backend finds and counts the matches and
+puts them in a cheap order; the best RERANK_WINDOW of those are put in the final order
+by relevance_key here, so the rules of relevance live in one place.
 
 Council staff type the words they use ("bins", "postcode lookup", "login"), so queries
 are expanded with editor-managed synonyms and simple plural forms before they reach the
@@ -13,19 +18,31 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, Phrase, PlainText
 
-from catalogue.models import Component, Council, Offering, Standard, Supplier
-from recipes.models import RecipePage
+from catalogue.models import (
+    Component,
+    Council,
+    CouncilType,
+    Offering,
+    ServiceArea,
+    Standard,
+    Supplier,
+)
+from recipes.models import Adoption, RecipePage
 
 from .models import SearchSynonym
 
 MAX_QUERY_LENGTH = 200
-MAX_PAGES = 50
+PAGE_SIZE = 20
+# Counts stop here ("more than 1,000 results"), and no page goes past it: nobody reads
+# past page 50, and a bounded count costs the same for "form" as for "fly-tipping".
+MAX_RESULTS = 1000
+# How many of the best matches (by the backend's cheap order) relevance_key re-ranks.
+RERANK_WINDOW = 100
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
 
 
@@ -58,8 +75,15 @@ SEARCH_QUERYSETS = {
     "councils": lambda: Council.objects.select_related("council_type"),
 }
 
-# Used to sort by "newest" where a type has a date.
-NEWEST_FIELDS = {"recipes": "-first_published_at", "offerings": "-created_at"}
+# Among equal title matches, the kind a council officer most likely wants.
+KIND_WEIGHTS = {
+    "recipes": 6,
+    "components": 5,
+    "standards": 4,
+    "offerings": 3,
+    "suppliers": 2,
+    "councils": 1,
+}
 
 
 def normalise_query(text: str) -> str:
@@ -220,130 +244,320 @@ class SearchHit:
         return getattr(obj, "summary", "") or getattr(obj, "description_text", "")
 
 
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count)
+
+
 @dataclass
-class SearchOutcome:
+class SearchResults:
+    """What one search found: a page of hits, the facets and how the query was read.
+
+    `query` is what was typed; `query_used` is what the results are for, which is the
+    spelling correction when the typed words found nothing (`corrected` is then set)."""
+
     query: str
-    type_key: str
-    sort: str
-    page: int
-    page_size: int
+    kind: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    query_used: str = ""
+    corrected: bool = False
+    operator_used: str = "and"
+    # A correction that found nothing either, or one offered with exact=True.
+    suggestion: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     hits: list[SearchHit] = field(default_factory=list)
-    operator_used: str = "and"
-    corrected_query: str = ""
+    service_area_facets: list[FacetOption] = field(default_factory=list)
+    council_type_facets: list[FacetOption] = field(default_factory=list)
+    filtered: bool = False
 
     @property
     def total(self) -> int:
-        if self.type_key:
-            return self.counts.get(self.type_key, 0)
+        if self.kind:
+            return self.counts.get(self.kind, 0)
         return sum(self.counts.values())
+
+    @property
+    def everything_count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total >= MAX_RESULTS
+
+    @property
+    def total_text(self) -> str:
+        """The count line: "1 result", "12 results", "1,000+ results". The facets use
+        count_text too, so the figure reads the same in both places."""
+        return f"{count_text(self.total)} result{'' if self.total == 1 else 's'}"
 
     @cached_property
     def num_pages(self) -> int:
-        return min(MAX_PAGES, max(1, -(-self.total // self.page_size)))
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.page_size))
+
+    @property
+    def kind_facets(self) -> list[FacetOption]:
+        return [
+            FacetOption(t.key, t.label, self.counts.get(t.key, 0), t.key == self.kind)
+            for t in SEARCH_TYPES
+        ]
 
 
-def _search_type(search_type: SearchType, query, sort: str, limit: int):
-    queryset = search_type.queryset()
-    newest = NEWEST_FIELDS.get(search_type.key)
-    backend = get_search_backend()
-    if sort == "newest" and newest:
-        results = backend.search(query, queryset.order_by(newest), order_by_relevance=False)
-    else:
-        results = backend.search(query, queryset).annotate_score("_score")
-    if not limit:
-        return results.count(), []
-    page = results[:limit]
-    objects = list(page)
-    # On PostgreSQL the page's query also counts the matches; elsewhere, count them.
-    count = getattr(page, "total_matches", None)
-    if count is None:
-        count = results.count()
-    return count, objects
+def count_text(count: int) -> str:
+    """A match count as shown: counts stop at MAX_RESULTS, shown as "1,000+"."""
+    return f"{MAX_RESULTS:,}+" if count >= MAX_RESULTS else f"{count:,}"
 
 
-def site_search(
-    query: str, *, type_key: str = "", sort: str = "relevance", page: int = 1, page_size: int = 20
-) -> SearchOutcome:
-    """Search every type (or one), merging the top results of each by score."""
-    outcome = SearchOutcome(
-        query=query, type_key=type_key, sort=sort, page=page, page_size=page_size
+def _kind_querysets(service_areas, council_types) -> dict:
+    """Each kind's visible objects, narrowed by the facets. A service area narrows to
+    recipes filed under it; a council type to recipes serving it and councils of it; a
+    kind without the attribute has nothing in a narrowed search."""
+    querysets = {t.key: t.queryset() for t in SEARCH_TYPES}
+    if not (service_areas or council_types):
+        return querysets
+    narrowed = {"recipes": querysets["recipes"]}
+    if service_areas:
+        narrowed["recipes"] = (
+            narrowed["recipes"].filter(service_areas__slug__in=service_areas).distinct()
+        )
+    if council_types:
+        narrowed["recipes"] = narrowed["recipes"].filter(serves__code__in=council_types).distinct()
+        if not service_areas:
+            narrowed["councils"] = querysets["councils"].filter(
+                council_type__code__in=council_types
+            )
+    return narrowed
+
+
+def _preferred_querysets() -> dict:
+    """Real public platforms and organisations, which rank above sample products that
+    match as well."""
+    return {
+        "offerings": Offering.objects.filter(supplier__is_sample=False),
+        "suppliers": Supplier.objects.filter(is_sample=False),
+    }
+
+
+def _title_words(text: str) -> set[str]:
+    words = set()
+    for word in WORD.findall((text or "").lower()):
+        words.add(singular(word))
+        for part in re.split(r"[-']", word):
+            if part:
+                words.add(singular(part))
+    return words
+
+
+def _title_tier(title: str, typed: str, variants: list[str]) -> int:
+    """3: every word typed is in the title; 2: every word of a synonym; 1: some word of
+    either; 0: the words are only in the body."""
+    title_words = _title_words(title)
+    typed_words = _title_words(typed)
+    if typed_words and typed_words <= title_words:
+        return 3
+    variant_words = [_title_words(variant) for variant in variants]
+    if any(words and words <= title_words for words in variant_words):
+        return 2
+    if any(words & title_words for words in [typed_words, *variant_words]):
+        return 1
+    return 0
+
+
+def relevance_key(hit: SearchHit, typed: str, variants: list[str], preferred: bool):
+    """The order of the best matches, best first: the title says what was typed, then
+    recipes before components, standards, products, suppliers and councils, then real
+    public platforms before sample products, then the shorter title (the more of it the
+    query is), then the backend's rank."""
+    title_words = _title_words(hit.title)
+    return (
+        -_title_tier(hit.title, typed, variants),
+        -KIND_WEIGHTS[hit.type.key],
+        -int(preferred),
+        len(title_words),
+        -hit.score,
+        hit.title,
     )
+
+
+def _hits_for(rows, querysets) -> list[SearchHit]:
+    """SearchHits for (key, pk, score) rows, in order, reading each kind's rows once."""
+    pks_by_key = {}
+    for key, pk, _score in rows:
+        pks_by_key.setdefault(key, []).append(pk)
+    objects = {key: querysets[key].in_bulk(pks) for key, pks in pks_by_key.items()}
+    hits = []
+    for key, pk, score in rows:
+        obj = objects[key].get(pk)
+        if obj is not None:  # deleted between the two queries
+            hits.append(SearchHit(SEARCH_TYPES_BY_KEY[key], obj, score))
+    return hits
+
+
+def _is_preferred(hit: SearchHit) -> bool:
+    obj = hit.object
+    if isinstance(obj, Offering):
+        return not obj.supplier.is_sample
+    if isinstance(obj, Supplier):
+        return not obj.is_sample
+    return False
+
+
+def search(
+    query: str,
+    *,
+    kind: str = "",
+    service_areas=(),
+    council_types=(),
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    exact: bool = False,
+) -> SearchResults:
+    """Search every kind (or one), best first, with facet counts and a spelling
+    correction when the words typed find nothing (unless `exact`).
+
+    A fixed number of queries whatever the catalogue holds: one to count each kind (each
+    count bounded at MAX_RESULTS), one for the best matches in a cheap order, one per
+    kind for the objects on the page, one for adoptions, two for the facets, and when
+    nothing matches, the same again for the correction."""
+    results = SearchResults(
+        query=query, kind=kind, sort=sort, page=page, page_size=page_size, query_used=query
+    )
+    results.filtered = bool(service_areas or council_types)
     if not query:
-        return outcome
-    limit = page * page_size
-    types = [SEARCH_TYPES_BY_KEY[type_key]] if type_key else SEARCH_TYPES
-
-    # Wagtail's SQLite backend scores with bm25, where lower is better; PostgreSQL's
-    # ts_rank is higher-is-better. Hits from every type are merged on one scale.
-    score_sign = -1.0 if connection.vendor == "sqlite" else 1.0
-
+        return results
     backend = get_search_backend()
+    querysets = _kind_querysets(tuple(service_areas), tuple(council_types))
 
-    def run(text, operator):
-        counts, hits = {}, []
-        backend_query = build_query(text, operator)
-        if sort != "newest" and hasattr(backend, "search_many"):
-            # PostgreSQL: every type matched, counted and ranked in one query.
-            found = backend.search_many(
-                backend_query,
-                {search_type.key: search_type.queryset() for search_type in SEARCH_TYPES},
-                limit=limit,
-            )
-            for search_type in SEARCH_TYPES:
-                count, objects = found[search_type.key]
-                counts[search_type.key] = count
-                if search_type in types:
-                    hits.extend(SearchHit(search_type, obj, obj._score) for obj in objects)
-            return counts, hits
-        for search_type in SEARCH_TYPES:
-            # Facet counts always cover every type; results only the chosen one.
-            if search_type not in types:
-                counts[search_type.key] = _search_type(search_type, backend_query, sort, 0)[0]
-                continue
-            count, objects = _search_type(search_type, backend_query, sort, limit)
-            counts[search_type.key] = count
-            hits.extend(
-                SearchHit(search_type, obj, score_sign * float(getattr(obj, "_score", 0) or 0))
-                for obj in objects
-            )
-        return counts, hits
+    def count(text, operator):
+        return backend.count_matches(build_query(text, operator), querysets, limit=MAX_RESULTS)
 
-    counts, hits = run(query, "and")
+    operator = "and"
+    counts = count(query, operator)
     if not any(counts.values()) and len(query.split()) > 1:
-        counts, hits = run(query, "or")
-        outcome.operator_used = "or"
+        operator = "or"
+        counts = count(query, operator)
     if not any(counts.values()):
         suggestion = spelling_suggestion(query)
-        if suggestion:
-            counts, hits = run(suggestion, "and")
-            if not any(counts.values()):
-                counts, hits = run(suggestion, "or")
-            if any(counts.values()):
-                outcome.corrected_query = suggestion
+        if suggestion and not exact:
+            corrected_counts = count(suggestion, "and")
+            if any(corrected_counts.values()):
+                counts, operator = corrected_counts, "and"
+                results.query_used, results.corrected = suggestion, True
+            else:
+                results.suggestion = suggestion
+        else:
+            results.suggestion = suggestion
+    results.counts = {t.key: counts.get(t.key, 0) for t in SEARCH_TYPES}
+    results.operator_used = operator
+    if not results.total:
+        return results
 
-    recipe_ids = [hit.object.pk for hit in hits if hit.type.key == "recipes"]
-    if recipe_ids:
-        adoption_counts = dict(
-            RecipePage.objects.filter(pk__in=recipe_ids)
-            .annotate(total=Count("adoptions", filter=Q(adoptions__isnull=False)))
-            .values_list("pk", "total")
-        )
-        for hit in hits:
-            if hit.type.key == "recipes":
-                hit.adoptions = adoption_counts.get(hit.object.pk, 0)
-
-    order = {search_type.key: position for position, search_type in enumerate(SEARCH_TYPES)}
-    if sort == "adopted":
-        hits.sort(key=lambda hit: (-hit.adoptions, -hit.score, order[hit.type.key]))
-    elif sort == "newest":
-        hits.sort(key=lambda hit: (_newest_key(hit), order[hit.type.key]))
-    else:
-        hits.sort(key=lambda hit: (-hit.score, order[hit.type.key]))
-    outcome.counts = counts
+    text = results.query_used
+    backend_query = build_query(text, operator)
+    chosen = {kind: querysets[kind]} if kind else querysets
+    chosen = {key: qs for key, qs in chosen.items() if results.counts.get(key)}
     start = (page - 1) * page_size
-    outcome.hits = hits[start : start + page_size]
-    return outcome
+    end = start + page_size
+    ranked_limit = MAX_RESULTS if sort != "relevance" else max(RERANK_WINDOW, end)
+    rows = backend.ranked_matches(
+        backend_query,
+        chosen,
+        limit=ranked_limit,
+        title_query=PlainText(text, operator=operator),
+        weights=KIND_WEIGHTS,
+        preferred=_preferred_querysets(),
+    )
+    variants = query_variants(text)
+    if sort == "relevance":
+        # The best RERANK_WINDOW in the relevance order; beyond it, the backend's order.
+        window = _hits_for(rows[:RERANK_WINDOW], chosen)
+        # Adoption counts for every recipe in the window, not only the page's: one query
+        # however the page falls.
+        _add_adoptions(window)
+        window.sort(key=lambda hit: relevance_key(hit, text, variants, _is_preferred(hit)))
+        if end <= RERANK_WINDOW:
+            page_hits = window[start:end]
+        else:
+            page_hits = _hits_for(rows[start:end], chosen)
+    else:
+        every = _hits_for(rows, chosen)
+        _add_adoptions(every)
+        if sort == "adopted":
+            every.sort(key=lambda hit: (-hit.adoptions, -hit.score))
+        else:
+            every.sort(key=_newest_key)
+        page_hits = every[start:end]
+    if sort == "relevance" and end > RERANK_WINDOW:
+        _add_adoptions(page_hits)
+    results.hits = page_hits
+    _add_facets(results, backend, backend_query, service_areas, council_types)
+    return results
+
+
+def _add_adoptions(hits):
+    recipe_ids = [hit.object.pk for hit in hits if hit.type.key == "recipes"]
+    if not recipe_ids:
+        return
+    adoption_counts = dict(
+        Adoption.objects.filter(recipe_id__in=recipe_ids)
+        .values("recipe_id")
+        .annotate(total=Count("pk"))
+        .values_list("recipe_id", "total")
+    )
+    for hit in hits:
+        if hit.type.key == "recipes":
+            hit.adoptions = adoption_counts.get(hit.object.pk, 0)
+
+
+def _add_facets(results, backend, backend_query, service_areas, council_types):
+    """Counts of matching recipes by service area and by council type served, with the
+    other facet's choice applied (so each count is what ticking that box would add)."""
+    by_area = _kind_querysets((), tuple(council_types))["recipes"]
+    by_type = _kind_querysets(tuple(service_areas), ())["recipes"]
+    area_counts = dict(
+        ServiceArea.objects.filter(recipes__in=backend.matching_pks(backend_query, by_area))
+        .values("slug")
+        .annotate(total=Count("recipes", distinct=True))
+        .values_list("slug", "total")
+    )
+    type_counts = dict(
+        CouncilType.objects.filter(recipes__in=backend.matching_pks(backend_query, by_type))
+        .values("code")
+        .annotate(total=Count("recipes", distinct=True))
+        .values_list("code", "total")
+    )
+    names = facet_names()
+    results.service_area_facets = [
+        FacetOption(slug, names["areas"][slug], count, slug in service_areas)
+        for slug, count in sorted(area_counts.items(), key=lambda item: names["areas"][item[0]])
+    ]
+    results.council_type_facets = [
+        FacetOption(code, names["types"][code], count, code in council_types)
+        for code, count in sorted(type_counts.items(), key=lambda item: names["order"][item[0]])
+    ]
+
+
+def facet_names() -> dict:
+    """Service area and council type names, for facet labels (cached: reference data)."""
+    names = cache.get("search:facet-names")
+    if names is None:
+        types = list(CouncilType.objects.values_list("code", "plural_name"))
+        names = {
+            "areas": dict(ServiceArea.objects.values_list("slug", "name")),
+            "types": dict(types),
+            "order": {code: position for position, (code, _name) in enumerate(types)},
+        }
+        cache.set("search:facet-names", names, 600)
+    return names
 
 
 def _newest_key(hit: SearchHit):
@@ -359,12 +573,12 @@ def suggestions(prefix: str, limit: int = 8) -> list[dict]:
     if len(prefix) < 2:
         return []
     found = []
-    for key in ("recipes", "components", "standards", "offerings", "suppliers", "councils"):
-        search_type = SEARCH_TYPES_BY_KEY[key]
+    backend = get_search_backend()
+    for search_type in SEARCH_TYPES:
         remaining = limit - len(found)
         if remaining <= 0:
             break
-        for obj in get_search_backend().autocomplete(prefix, search_type.queryset())[:remaining]:
+        for obj in backend.autocomplete(prefix, search_type.queryset())[:remaining]:
             hit = SearchHit(search_type, obj, 0)
             found.append({"title": hit.title, "url": hit.url, "type": search_type.singular})
     return found

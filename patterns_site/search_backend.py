@@ -10,8 +10,11 @@ queryset (live, not withdrawn, any filters) is applied as a semi-join on its pri
 an ``Or`` is ranked once as the combined ``tsquery``, and only the page of results is read
 from the model's table: 42 ms for the same query.
 
-search_many() does the same for several models in one query, for the site search's
-facets: one scan of the index for all six types instead of six.
+For the site search (patterns_site.search) the backend answers three questions over
+several models at once: how many match (count_matches, bounded), which match best by a
+cheap order (ranked_matches, which never ranks every match) and which primary keys match
+(matching_pks, for facet counts). PerModelMatchesMixin answers the same on any other
+Wagtail backend, so the site search has one code path whatever the database.
 
 Anything this does not cover (field-restricted searches, fuzzy and match-all queries, and
 non-integer primary keys) goes through Wagtail's own code. On any other database the
@@ -23,9 +26,9 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Count, F, Q, Window
+from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as default_database_backend
 from wagtail.search.backends.database.postgres.postgres import (
     PostgresSearchBackend,
@@ -150,71 +153,148 @@ class IndexFirstSearchResults(PostgresSearchResults):
 class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = RankOnceQueryCompiler
     results_class = IndexFirstSearchResults
-    # Any queryset (filters, annotations, orderings) can be searched, not only fields
-    # declared as FilterFields: list pages combine their filters with a search in SQL.
-    searches_any_queryset = True
 
-    def search_many(self, query, querysets: dict, *, limit: int) -> dict:
-        """Search several models at once, by relevance: {key: (count, best objects)} with
-        each object's score in _score and at most `limit` objects per key.
+    def search_queryset(self, query, queryset, *, ordered, by_relevance):
+        """A list page's search: filters, order and words combine in SQL, over every
+        match; ordered by relevance or, when by_relevance is off, by `ordered`."""
+        if not by_relevance:
+            queryset = ordered(queryset)
+        return self.search(query, queryset, order_by_relevance=by_relevance)
 
-        One query matches, counts and ranks in the index for every model (the site search
-        used to make one per model, each scanning the same index entries), keeping each
-        model's `limit` best rows; then each model with matches reads its rows."""
-        keys_by_content_type = {}
-        visible = Q()
-        for key, queryset in querysets.items():
-            content_types = get_descendants_content_types_pks(queryset.model)
-            keys_by_content_type.update(dict.fromkeys(content_types, key))
-            in_type = Q(content_type_id__in=content_types)
-            if queryset.query.where:  # only what the queryset shows: live, not withdrawn
-                in_type &= Q(_object_pk__in=queryset.order_by().values("pk"))
-            visible |= in_type
+    def count_matches(self, query, querysets: dict, *, limit: int) -> dict:
+        """{key: how many objects of that queryset match, counted up to `limit`}, in one
+        query. Each count stops at `limit` rows, so a word that matches every offering
+        costs no more than one that matches a thousand."""
+        parts, params = [], []
+        for queryset in querysets.values():
+            bounded = self._entries(query, queryset).values("pk")[:limit]
+            sql, sql_params = bounded.query.sql_with_params()
+            # sql is Django's own compiled query; every value is in sql_params.
+            parts.append(f"(SELECT count(*) FROM ({sql}) AS matches)")  # noqa: S608
+            params.extend(sql_params)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        return dict(zip(querysets, row, strict=True))
+
+    def ranked_matches(self, query, querysets: dict, *, limit, title_query, weights, preferred):
+        """The `limit` best matches over several models, best first, as (key, pk, score),
+        in one query that never computes a full-text rank over every match.
+
+        The order uses only what is cheap to read for each match: whether the words as
+        typed (`title_query`) or any variant of them are in the title, the kind's weight,
+        whether the object is one of `preferred[key]` (real public platforms), and
+        ts_rank over the short title vector. The expensive rank over the body is not
+        computed at all: patterns_site.search re-ranks the best of these in Python."""
         compiler = self.query_compiler_class(next(iter(querysets.values())), query)
         config = compiler.get_config(self)
-        rank = compiler._build_rank_expression(INDEX_VECTORS, config)
-        by_type = F("content_type_id")
+        tsquery = compiler.build_tsquery(compiler.query, config=config)
+        typed = self.query_compiler_class(
+            next(iter(querysets.values())), title_query
+        ).build_tsquery(title_query, config=config)
+        visible = Q()
+        weight_cases, preferred_cases = [], []
+        for key, queryset in querysets.items():
+            content_types = get_descendants_content_types_pks(queryset.model)
+            in_type = Q(content_type_id__in=content_types)
+            visible |= in_type & Q(_object_pk__in=queryset.order_by().values("pk"))
+            weight_cases.append(When(in_type, then=Value(weights.get(key, 0))))
+            if key in preferred:
+                preferred_cases.append(
+                    When(in_type & Q(_object_pk__in=preferred[key].order_by().values("pk")), then=1)
+                )
+        kinds = {
+            content_type: key
+            for key, queryset in querysets.items()
+            for content_type in get_descendants_content_types_pks(queryset.model)
+        }
         rows = (
-            IndexEntry._default_manager.filter(content_type_id__in=list(keys_by_content_type))
+            IndexEntry._default_manager.filter(content_type_id__in=list(kinds))
+            .annotate(_vector_=TITLE_AND_BODY)
+            .filter(_vector_=tsquery)
+            .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
+            .filter(visible)
+            .annotate(
+                title_tier=Case(
+                    When(title=typed, then=Value(2)), When(title=tsquery, then=Value(1)), default=0
+                ),
+                kind_weight=Case(*weight_cases, default=0),
+                is_preferred=Case(*preferred_cases, default=0) if preferred_cases else Value(0),
+                title_rank=SearchRank(F("title"), tsquery),
+            )
+            .order_by("-title_tier", "-kind_weight", "-is_preferred", "-title_rank", "-_object_pk")
+            .values_list("content_type_id", "_object_pk", "title_rank")[:limit]
+        )
+        return [(kinds[content_type], pk, float(score)) for content_type, pk, score in rows]
+
+    def matching_pks(self, query, queryset):
+        """The primary keys of the queryset's objects that match, as a subquery."""
+        return self._entries(query, queryset).values("_object_pk")
+
+    def _entries(self, query, queryset):
+        compiler = self.query_compiler_class(queryset, query)
+        config = compiler.get_config(self)
+        return (
+            IndexEntry._default_manager.filter(
+                content_type_id__in=get_descendants_content_types_pks(queryset.model)
+            )
             .annotate(_vector_=TITLE_AND_BODY)
             .filter(_vector_=compiler.build_tsquery(compiler.query, config=config))
             .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
-            .filter(visible)
-            .annotate(_score_=rank)
-            .annotate(
-                _total_=Window(Count("*"), partition_by=[by_type]),
-                position_in_type=Window(
-                    RowNumber(),
-                    partition_by=[by_type],
-                    order_by=[F("_score_").desc(), F("_object_pk").desc()],
-                ),
-            )
-            .filter(position_in_type__lte=max(limit, 1))
-            .values_list("content_type_id", "_object_pk", "_score_", "_total_")
+            .filter(_object_pk__in=queryset.order_by().values("pk"))
         )
-        totals = {}  # every row of a content type carries its total
-        ranked = {key: [] for key in querysets}
-        for content_type_id, pk, score, total in rows:
-            totals[content_type_id] = total
-            ranked[keys_by_content_type[content_type_id]].append((score, pk))
-        found = {}
-        for key, queryset in querysets.items():
-            count = sum(
-                total
-                for content_type_id, total in totals.items()
-                if keys_by_content_type[content_type_id] == key
-            )
-            # A model with subclasses has a partition each: keep its best overall.
-            best = sorted(ranked[key], reverse=True)[:limit]
-            objects = queryset.in_bulk([pk for _score, pk in best]) if best else {}
-            hits = []
-            for score, pk in best:
-                obj = objects.get(pk)
-                if obj is not None:
-                    obj._score = score
-                    hits.append(obj)
-            found[key] = (count, hits)
-        return found
+
+
+class PerModelMatchesMixin:
+    """The same three methods for any other Wagtail backend (SQLite FTS5 for `make run`):
+    each model is searched on its own, by the backend's rank, and the queryset's filters
+    (which this backend cannot take) are applied to the best `limit` matches in the ORM.
+    Meant for the demo-sized databases this backend serves, not for a marketplace."""
+
+    def search_queryset(self, query, queryset, *, ordered, by_relevance):
+        """A list page's search: this backend accepts only indexed filter fields, so it
+        finds the best MATCH_LIMIT matches over the whole model and the ORM applies the
+        filters, the joins the page needs and the order."""
+        ranked = [pk for pk, _score in self._ranked_pks(query, queryset, MATCH_LIMIT)]
+        queryset = queryset.filter(pk__in=ranked)
+        if not by_relevance:
+            return ordered(queryset)
+        if not ranked:
+            return queryset
+        relevance = Case(
+            *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked)],
+            output_field=models.IntegerField(),
+        )
+        return queryset.order_by(relevance)
+
+    def _ranked_pks(self, query, queryset, limit):
+        found = self.search(query, queryset.model._default_manager.only("pk"))
+        found = found.annotate_score("_score")[:limit]
+        ranked = [(obj.pk, float(obj._score or 0)) for obj in found]
+        pks = [pk for pk, _score in ranked]
+        visible = set(queryset.filter(pk__in=pks).values_list("pk", flat=True))
+        # bm25 is lower-is-better: flip it, so a higher score is better on every backend.
+        return [(pk, -score) for pk, score in ranked if pk in visible]
+
+    def count_matches(self, query, querysets: dict, *, limit: int) -> dict:
+        return {key: len(self._ranked_pks(query, qs, limit)) for key, qs in querysets.items()}
+
+    def ranked_matches(self, query, querysets: dict, *, limit, title_query, weights, preferred):
+        rows = [
+            (key, pk, score)
+            for key, queryset in querysets.items()
+            for pk, score in self._ranked_pks(query, queryset, limit)
+        ]
+        rows.sort(key=lambda row: (-weights.get(row[0], 0), -row[2], -row[1]))
+        return rows[:limit]
+
+    def matching_pks(self, query, queryset):
+        return [pk for pk, _score in self._ranked_pks(query, queryset, MATCH_LIMIT)]
+
+
+# The most matches the SQLite backend reads for one model (matching_pks on any backend
+# is used for facet counts, which are bounded the same way).
+MATCH_LIMIT = 1000
 
 
 def fts5_string(text: str) -> str:
@@ -255,10 +335,19 @@ def quoted_sqlite_compilers():
     return search, autocomplete
 
 
+@cache
+def with_per_model_matches(backend_class):
+    return type(
+        f"PerModelMatches{backend_class.__name__}", (PerModelMatchesMixin, backend_class), {}
+    )
+
+
 def SearchBackend(params):  # noqa: N802 - Wagtail looks a backend module's SearchBackend up by name
     if connection.vendor == "postgresql":
         return IndexFirstPostgresSearchBackend(params)
     backend = default_database_backend(params)
+    # Every backend answers the site search's three questions (PerModelMatchesMixin).
+    backend.__class__ = with_per_model_matches(type(backend))
     if connection.vendor == "sqlite":
         from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
 

@@ -18,13 +18,12 @@ from .forms import SearchForm
 from .media import MEDIA_CSP
 from .search import (
     MAX_QUERY_LENGTH,
-    SEARCH_TYPES,
+    MAX_RESULTS,
     highlight_terms,
     normalise_query,
-    site_search,
-    spelling_suggestion,
     suggestions,
 )
+from .search import search as site_search
 
 
 def cache_health() -> str:
@@ -144,38 +143,38 @@ def server_error(request):
 
 @require_GET
 def search(request):
-    """One search over everything, with a facet per type, sorting and pagination."""
+    """One search over everything, with facets by type, service area and council type,
+    sorting and pagination. A page past the last is a 404, as on the list pages."""
     form = SearchForm(request.GET or None)
-    outcome = None
+    results = None
     status = 200
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        outcome = site_search(
+        results = site_search(
             data["q"],
-            type_key=data["type"],
+            kind=data["type"],
+            service_areas=data["service_area"],
+            council_types=data["council_type"],
             sort=data["sort"] or "relevance",
             page=data["page"] or 1,
+            exact=data["exact"],
         )
-        if outcome.query and data["page"] and data["page"] > outcome.num_pages:
+        if results.query and results.page > results.num_pages:
             raise Http404("No such page of results")
     elif form.is_bound:
         status = 400
     page_obj = None
-    if outcome and outcome.total:
+    if results and results.total:
         # A Paginator over the result positions drives the shared pagination partial.
-        positions = range(min(outcome.total, outcome.num_pages * outcome.page_size))
-        page_obj = Paginator(positions, outcome.page_size).page(outcome.page)
+        positions = range(min(results.total, MAX_RESULTS))
+        page_obj = Paginator(positions, results.page_size).page(results.page)
     context = {
         "page_obj": page_obj,
-        "page_title": f"Search: {outcome.query}" if outcome and outcome.query else "Search",
+        "page_title": f"Search: {results.query}" if results and results.query else "Search",
         "breadcrumbs": [("Home", "/"), ("Search", "")],
         "form": form,
-        "outcome": outcome,
-        "search_types": SEARCH_TYPES,
-        "terms": highlight_terms(outcome.corrected_query or outcome.query) if outcome else [],
-        "suggestion": spelling_suggestion(outcome.query)
-        if outcome and outcome.query and not outcome.total
-        else "",
+        "results": results,
+        "terms": highlight_terms(results.query_used) if results else [],
     }
     return render(request, "patterns_site/search.html", context, status=status)
 

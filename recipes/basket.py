@@ -23,10 +23,7 @@ from catalogue.costs import (
     PricedLine,
     Range,
     basket_costs,
-    format_money,
-    format_range,
     offering_yearly,
-    pence,
     yearly_volume,
 )
 from catalogue.models import (
@@ -37,6 +34,7 @@ from catalogue.models import (
     Standard,
 )
 from catalogue.selectors import SUMMARY_MAX_STANDARDS, standards_mask
+from foundations.money import format_money, format_range, pence
 
 from .costing import recipe_inputs
 from .models import RecipePage, SavedBasket

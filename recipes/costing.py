@@ -1,34 +1,18 @@
 """The cost model applied to recipes: reads what catalogue.costs needs from recipe pages
 and the price summary, in a fixed number of queries for any number of recipes.
 
-The arithmetic and the money formatting live in catalogue.costs (re-exported here, so
-older imports keep working); this module only gathers inputs.
+The arithmetic lives in catalogue.costs and money formatting in foundations.money; this
+module only gathers inputs.
 """
 
 from decimal import Decimal
 
-from catalogue.costs import (  # noqa: F401  (re-exported)
-    DEFAULT_POPULATION,
-    MINIMUM_STAFF_USERS,
-    PENNY,
-    RESIDENTS_PER_STAFF_USER,
-    ZERO,
+from catalogue.costs import (
     Assumptions,
-    ComponentCost,
-    Estimate,
-    Range,
     RecipeCosts,
     RecipeInputs,
     component_cost,
-    format_money,
-    format_price,
-    format_range,
-    format_rounded,
-    pence,
     recipe_costs,
-    staff_users,
-    yearly_estimate,
-    yearly_volume,
 )
 from catalogue.models import Component
 from catalogue.selectors import (

@@ -5,10 +5,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from catalogue.cost_chart import basket_chart, recipe_chart
-from catalogue.costs import format_rounded
 from catalogue.markdown import render_markdown
 from foundations.forms import error_summary
-from foundations.money import as_decimal, format_money, format_range
+from foundations.money import as_decimal, format_money, format_range, format_rounded
 from recipes.basket import basket_size
 
 register = template.Library()
@@ -56,7 +55,7 @@ def money(value, places=None):
 @register.filter
 def money_rounded(value):
     """A total or range end for reading: to the nearest £100 from £1,000 up
-    (catalogue.costs.format_rounded)."""
+    (foundations.money.format_rounded)."""
     if value is None or value == "":
         return ""
     return format_rounded(value)
@@ -170,3 +169,11 @@ def cost_chart(costs, kind="recipe"):
     if kind == "basket":
         return {"chart": basket_chart(costs)}
     return {"chart": recipe_chart(costs)}
+
+
+@register.filter(name="count_text")
+def count_text_filter(count):
+    """A search match count as shown (patterns_site.search.count_text)."""
+    from patterns_site.search import count_text
+
+    return count_text(count)

@@ -14,9 +14,6 @@ from catalogue.costs import (
     RecipeInputs,
     band_for,
     basket_costs,
-    format_money,
-    format_price,
-    format_rounded,
     offering_yearly,
     role_for,
     scale_factor,
@@ -24,6 +21,7 @@ from catalogue.costs import (
     yearly_estimate,
     yearly_volume,
 )
+from foundations.money import format_money, format_price, format_rounded
 
 D = Decimal
 

@@ -93,7 +93,7 @@ def test_results_mix_types_with_facet_counts(client, catalogue):
     assert response.status_code == 200
     titles = result_titles(response)
     assert "Send notifications" in titles
-    facets = text(parse(response).select_one(".govuk-grid-column-one-third ul"))
+    facets = text(parse(response).select_one("form[aria-label='Filter results']"))
     assert "Components (1)" in facets
     assert "Councils (0)" in facets
 
@@ -119,8 +119,22 @@ def test_terms_are_highlighted_and_html_escaped(client, catalogue):
 def test_misspelling_is_corrected_when_nothing_matches(client, catalogue):
     """A misspelt query shows results for the nearest known words, and says so."""
     response = client.get("/search/", {"q": "parkng permt"})
-    assert "Showing results for parking permit" in text(parse(response))
+    page = text(parse(response))
+    assert "Showing results for “parking permit”" in page
+    assert "Search instead for “parkng permt”" in page
+    # The count names the query the results are for, never the one that found nothing.
+    assert "result for “parking permit”" in page
+    assert "for “parkng permt”" not in page.replace("Search instead for “parkng permt”", "")
     assert "Apply for a resident parking permit" in result_titles(response)
+
+
+def test_search_instead_for_the_words_as_typed(client, catalogue):
+    """The "Search instead" link searches the misspelt words, finds nothing, and offers
+    the correction as a link rather than applying it again."""
+    page = parse(client.get("/search/", {"q": "parkng", "exact": "on"}))
+    assert "There are no matching results" in text(page)
+    assert "Did you mean" in text(page)
+    assert text(page.select_one("a[href='?q=parking']")) == "“parking”"
 
 
 def test_no_results_page_helps(client, catalogue):
@@ -164,7 +178,7 @@ def test_editor_synonym_takes_effect(client, catalogue):
         ({"q": "bins", "type": "kitchens"}, 400, "Select a valid choice"),
         ({"q": "bins", "page": "0"}, 400, "greater than or equal to 1"),
         ({"q": "bins", "page": "abc"}, 400, "Enter a whole number"),
-        ({"q": "bins", "page": "51"}, 400, "Results stop at page 50"),
+        ({"q": "bins", "page": "100001"}, 400, "Enter a page number that is in the results"),
     ],
 )
 def test_bad_parameters_get_an_error_summary(client, catalogue, params, status, message):
@@ -176,8 +190,11 @@ def test_bad_parameters_get_an_error_summary(client, catalogue, params, status, 
 
 
 def test_page_beyond_results_is_404(client, catalogue):
-    """A page number past the last page of results is not found."""
+    """A page number past the last page of results is not found, as on the list pages,
+    however far past it is."""
     assert client.get("/search/", {"q": "bins", "page": "9"}).status_code == 404
+    assert client.get("/search/", {"q": "bins", "page": "99"}).status_code == 404
+    assert client.get("/search/", {"q": "bins", "page": "1"}).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["café ☕ 😀", "'; DROP TABLE x; --", "\u202e\u200bbins", "%%%"])

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from catalogue.costs import format_rounded
 from foundations.cells import BOM
+from foundations.money import format_rounded
 from tests.factories import (
     ComponentFactory,
     ConformanceClaimFactory,
