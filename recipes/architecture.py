@@ -356,7 +356,7 @@ def architecture_svg(architecture: dict, *, id_prefix: str = "architecture") -> 
             f"<line {_attrs(x1=f'{x1:g}', y1=f'{y1:g}', x2=f'{x2:g}', y2=f'{y2:g}')} "
             f'stroke="{DARK_GREY}" stroke-width="1.5" class="app-arch__uses"/>'
         )
-    pills = []
+    pills, labelled = [], set()
     for n, connection in enumerate(connections):
         key = (connection["from"], connection["to"])
         x1, y1, x2 = bottom_ports[key], COMPONENT_Y + BOX_H, top_ports[key]
@@ -365,7 +365,14 @@ def architecture_svg(architecture: dict, *, id_prefix: str = "architecture") -> 
             f'stroke="{BLACK}" stroke-width="2" stroke-dasharray="6 4" '
             'class="app-arch__connection"/>'
         )
-        shown = connection["standards"][:STANDARDS_PER_CONNECTION]
+        # A standard is named once on the lines into each back-office system: the lines
+        # that share it read as one bus, and the labels do not pile up by the box.
+        shown = [
+            standard
+            for standard in connection["standards"]
+            if (standard["slug"], connection["to"]) not in labelled
+        ][:STANDARDS_PER_CONNECTION]
+        labelled.update((standard["slug"], connection["to"]) for standard in shown)
         # Labels stagger along their lines so that neighbouring ones do not overlap.
         t = (0.5, 0.3, 0.7)[n % 3]
         cx = x1 + (x2 - x1) * t
