@@ -51,6 +51,7 @@ from catalogue.models import (
     CouncilType,
     LocalService,
     Offering,
+    OfferingPriceBand,
     ServiceArea,
     Standard,
     Supplier,
@@ -416,6 +417,14 @@ class ClaimItem(Item):
     status: Literal["verified", "claimed"]
 
 
+class PriceBandItem(Item):
+    """The price an offering states for councils in one population band."""
+
+    band: Literal["up_to_100k", "to_250k", "to_500k", "over_500k"]
+    price: model_decimal(OfferingPriceBand, "price")
+    price_max: Annotated[model_decimal(OfferingPriceBand, "price_max"), _not_below("price")] = None
+
+
 class OfferingItem(Entry):
     """A supplier's product (catalogue.Offering): the components it provides, its price
     and its conformance claims."""
@@ -439,6 +448,7 @@ class OfferingItem(Entry):
     open_source_licence: model_text(Offering, "open_source_licence") = ""
     repository_url: model_text(Offering, "repository_url") = ""
     claims: Annotated[list[ClaimItem], _unique("standard", key=lambda claim: claim.standard)] = []
+    price_bands: Annotated[list[PriceBandItem], _unique("band", key=lambda band: band.band)] = []
 
 
 class UserNeed(Item):

@@ -23,6 +23,7 @@ from catalogue.models import (
     CouncilType,
     LocalService,
     Offering,
+    OfferingPriceBand,
     ServiceArea,
     Standard,
     Supplier,
@@ -54,7 +55,7 @@ from .services import RecipeIndexMissing, recipe_index_ensure
 
 # Fields of a file's items that are relations, not values of the model's own fields.
 COMPONENT_RELATIONS = {"slug", "standards"}
-OFFERING_RELATIONS = {"slug", "supplier", "components", "claims"}
+OFFERING_RELATIONS = {"slug", "supplier", "components", "claims", "price_bands"}
 # StreamField block ids are derived from the recipe, the field and the position, so the
 # same content gives the same stream: reloading or reseeding is reproducible.
 BLOCK_IDS = uuid.UUID("0b5c1f0e-8d43-4a8e-9a53-5d0c2f3e7a11")
@@ -168,6 +169,12 @@ def offering_write(
                 verified_at=verified_at if claim.status == "verified" else None,
             )
             for claim in item.claims
+        ]
+    )
+    offering.price_bands.set(
+        [
+            OfferingPriceBand(band=band.band, price=band.price, price_max=band.price_max)
+            for band in item.price_bands
         ]
     )
     offering.save()
@@ -395,7 +402,7 @@ def recipes_export(slugs: list[str] | None = None) -> dict:
         .filter(components__in=component_ids)
         .distinct()
         .select_related("supplier")
-        .prefetch_related("components", "claims__standard")
+        .prefetch_related("components", "claims__standard", "price_bands")
         .order_by("slug")
     )
     for component in components:
@@ -454,6 +461,10 @@ def offering_item(offering: Offering) -> dict:
                 "status": "verified" if claim.is_verified else "claimed",
             }
             for claim in sorted(offering.claims.all(), key=lambda claim: claim.standard.slug)
+        ],
+        "price_bands": [
+            {"band": band.band, "price": band.price, "price_max": band.price_max}
+            for band in sorted(offering.price_bands.all(), key=lambda band: band.band)
         ],
     }
 
