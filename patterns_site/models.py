@@ -23,7 +23,9 @@ class HomePage(Page):
     template = "patterns_site/home_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        from catalogue.cost_choice import assumptions_from_request
         from foundations.content_cache import until_content_changes
+        from recipes.costing import with_costs
         from recipes.selectors import home_page_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -31,6 +33,10 @@ class HomePage(Page):
             context.update(home_page_context())
         else:
             context.update(until_content_changes("home", home_page_context))
+        # Cards show costs for the visitor's council, after the data every visitor shares.
+        assumptions = assumptions_from_request(request)
+        for name in ("newest_recipes", "most_adopted_recipes"):
+            context[name] = with_costs(context[name], assumptions)
         return context
 
 

@@ -15,10 +15,12 @@ from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
 from catalogue.api import CouncilTypeRef, Ref
+from catalogue.costs import Assumptions
 from catalogue.models import Component, Standard
 from foundations.api import DecimalText, Money, Strict, Url, add_resource, decimal_text
 from foundations.money import money_text
 
+from .costing import with_costs
 from .filters import RecipeFilterSet
 from .models import Adoption, AdoptionOutcome, Maturity, RecipeLocalService, RecipePage
 from .selectors import recipe_change_logs, recipe_list
@@ -73,6 +75,17 @@ class Costs(Strict):
     setup_max: Money
     yearly_min: Money
     yearly_max: Money
+    for_population: int = Field(
+        ..., description="The council size the model figures below are worked out for."
+    )
+    one_off_min: Money = Field(..., description="Product set-up fees and the recipe's own work.")
+    one_off_max: Money
+    running_yearly_min: Money = Field(..., description="Yearly product costs.")
+    running_yearly_max: Money
+    staff_min: Money = Field(..., description="Staff effort: days by role times day rates.")
+    staff_max: Money
+    five_year_total_min: Money = Field(..., description="One-off + staff + 5 x yearly.")
+    five_year_total_max: Money
     staff_effort_days: DecimalText
     weeks_to_launch: int
     volume_driver: str
@@ -269,7 +282,17 @@ class RecipeOut(Strict):
 
     @staticmethod
     def resolve_costs(page) -> dict:
+        model = page.costs  # recipes_prepare: the cost model at the stated default council
         return {
+            "for_population": model.assumptions.population,
+            "one_off_min": money_text(model.one_off.low),
+            "one_off_max": money_text(model.one_off.high),
+            "running_yearly_min": money_text(model.yearly.low),
+            "running_yearly_max": money_text(model.yearly.high),
+            "staff_min": money_text(model.staff.low),
+            "staff_max": money_text(model.staff.high),
+            "five_year_total_min": money_text(model.tco.low),
+            "five_year_total_max": money_text(model.tco.high),
             "currency": "GBP",
             "setup_min": money_text(page.setup_cost_min),
             "setup_max": money_text(page.setup_cost_max),
@@ -330,8 +353,8 @@ def api_recipes():
 
 
 def recipes_prepare(pages: list[RecipePage]) -> list[RecipePage]:
-    """Attach to a page of recipes every snippet they name and their change logs, in three
-    queries for the whole page."""
+    """Attach to a page of recipes every snippet they name, their change logs and their
+    costs from the cost model at the default council, in a fixed number of queries."""
     component_ids, standard_ids = set(), set()
     for page in pages:
         component_ids.update(page.ingredient_ids("component"))
@@ -342,7 +365,7 @@ def recipes_prepare(pages: list[RecipePage]) -> list[RecipePage]:
     for page in pages:
         page.api_snippets = (components, standards)
         page.api_change_log = change_logs.get(page.pk, [])
-    return pages
+    return with_costs(pages, Assumptions.default())
 
 
 router = Router()

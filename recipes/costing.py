@@ -88,5 +88,15 @@ def recipes_costs(pages, assumptions: Assumptions) -> dict[int, RecipeCosts]:
     return result
 
 
+def with_costs(pages, assumptions: Assumptions) -> list:
+    """The recipes, each with .costs for the council, as the recipe page works them out:
+    for recipe cards (three queries for any number of recipes)."""
+    pages = list(pages)
+    costs = recipes_costs(pages, assumptions)
+    for page in pages:
+        page.costs = costs[page.pk]
+    return pages
+
+
 def recipe_costs_for(page, assumptions: Assumptions) -> RecipeCosts:
     return recipes_costs([page], assumptions)[page.pk]

@@ -1,8 +1,10 @@
 """What the recipe index page shows: its filters and one page of recipes, kept out of the
 page model so the model stays thin."""
 
+from catalogue.cost_choice import assumptions_from_request
 from foundations.pagination import paginate
 
+from .costing import with_costs
 from .filters import RecipeFilterSet
 from .selectors import recipe_list
 
@@ -19,7 +21,7 @@ def recipe_index_context(request, *, index_page) -> dict:
         "selected_filters": selected_filters,
         "filters_invalid": invalid,
         "page_obj": page_obj,
-        "recipes": page_obj.object_list,
+        "recipes": with_costs(page_obj.object_list, assumptions_from_request(request)),
         "result_count": page_obj.paginator.count,
         "page_title": index_page.title,
         "breadcrumbs": [("Home", "/"), (index_page.title, "")],

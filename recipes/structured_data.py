@@ -10,7 +10,7 @@ from .design_system import design_system_items
 from .models import RecipePage
 
 
-def recipe_json_ld(page: RecipePage, request) -> dict:
+def recipe_json_ld(page: RecipePage, request, costs=None) -> dict:
     url = request.build_absolute_uri(page.get_url(request=request))
     supplies = [
         {
@@ -54,8 +54,8 @@ def recipe_json_ld(page: RecipePage, request) -> dict:
         "estimatedCost": {
             "@type": "MonetaryAmount",
             "currency": "GBP",
-            "minValue": money_text(page.setup_cost_min),
-            "maxValue": money_text(page.setup_cost_max),
+            "minValue": money_text(costs.one_off.low if costs else page.setup_cost_min),
+            "maxValue": money_text(costs.one_off.high if costs else page.setup_cost_max),
         },
         "supply": supplies,
         "tool": tools,

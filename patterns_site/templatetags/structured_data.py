@@ -37,7 +37,8 @@ def canonical_url(context):
 
 @register.simple_tag(takes_context=True)
 def recipe_structured_data(context, page):
-    return json_ld_script(recipe_json_ld(page, context["request"]))
+    # The one-off cost as the page shows it: the cost model for the visitor's council.
+    return json_ld_script(recipe_json_ld(page, context["request"], context.get("costs")))
 
 
 @register.simple_tag(takes_context=True)

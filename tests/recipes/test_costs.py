@@ -267,3 +267,32 @@ def test_changed_day_rates_change_the_recipe_page(client):
     after = text(parse(client.get(recipe.url)).find(attrs={"data-cost": "staff"}))
     assert after != before
     assert re.search(r"£[\d,]+", after)
+
+
+def test_cards_api_and_json_ld_show_the_recipe_pages_costs(client):
+    """The recipe cards, the JSON API and the JSON-LD give the recipe's one-off and yearly
+    costs from the same cost model as the recipe page (at the default council for the
+    API, at the visitor's council for pages)."""
+    import json
+
+    from foundations.money import money_text
+
+    recipe = RecipePage.objects.live().order_by("title").first()
+    default = recipe_costs_for(recipe, Assumptions.default())
+    api = client.get(f"/api/recipes/{recipe.slug}/").json()["costs"]
+    assert api["for_population"] == Assumptions.default().population
+    assert api["one_off_min"] == money_text(default.one_off.low)
+    assert api["running_yearly_max"] == money_text(default.yearly.high)
+    assert api["five_year_total_min"] == money_text(default.tco.low)
+
+    leeds = assumptions_for("leeds")
+    client.post("/costs/council/", {"council": "leeds", "next": "/recipes/"})
+    at_leeds = recipe_costs_for(recipe, leeds)
+    assert at_leeds.one_off.display != default.one_off.display  # the council changes them
+    index = parse(client.get("/recipes/"))
+    card = next(item for item in index.select(".app-card-list__item") if recipe.title in text(item))
+    assert f"Set-up {at_leeds.one_off.display}, then {at_leeds.yearly.display} a year" in text(card)
+    assert "Leeds" in text(card)
+    page = parse(client.get(recipe.url))
+    json_ld = json.loads(page.find("script", type="application/ld+json").string)
+    assert json_ld["estimatedCost"]["minValue"] == money_text(at_leeds.one_off.low)
