@@ -349,9 +349,8 @@ def test_an_offering_withdrawn_after_it_was_chosen_is_flagged_not_an_error(clien
     # The rest of the form still saves.
     response = choose(client, **{f"line-{shop['pay'].pk}": shop["till"].pk})
     assert response.status_code == 302
-    csv_line = csv_rows(client.get("/basket/basket.csv"))[0]
-    assert csv_line["Status"] == "Chosen offering no longer available"
-    assert csv_line["Offering"] == ""
+    body = client.get("/basket/basket.csv").content.decode("utf-8")
+    assert "Chosen offering no longer available" in body
 
 
 def test_removing_a_line_takes_it_off_the_list(client, shop):
@@ -445,46 +444,7 @@ def test_going_back_to_the_default_population(client, shop):
 # --- exports ----------------------------------------------------------------------------
 
 
-def test_csv_export_has_one_row_per_line_with_procurement_details(client, shop):
-    """The CSV names the offering, supplier, G-Cloud ID and link, price and yearly figure."""
-    add(client, shop["bins"])
-    client.post("/basket/council/", {"council": "testshire"})
-    choose(client, **{f"line-{shop['notify'].pk}": shop["texter"].pk})
-    response = client.get("/basket/basket.csv")
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    rows = csv_rows(response)
-    assert [row["Component"] for row in rows] == ["Send notifications", "Take payments"]
-    notify = rows[0]
-    assert notify["Offering"] == "Texter"
-    assert notify["Supplier"] == "Texter Ltd"
-    assert notify["G-Cloud service ID"] == "123456789012345"
-    assert notify["G-Cloud link"].endswith("/g-cloud/services/123456789012345")
-    assert notify["Pricing unit"] == "per transaction"
-    assert Decimal(notify["Price"]) == Decimal("0.03")
-    assert Decimal(notify["Yearly estimate"]) == Decimal("210.00")
-    assert notify["Working"] == "7,000 missed bin reports a year × 3p"
-    assert notify["Standards required"] == "OpenAPI 3"
-    assert notify["Status"] == "Chosen"
-    assert rows[1]["Status"] == "Not chosen yet"
-    assert rows[1]["Standards required"] == "PCI DSS"
-
-
-def test_csv_export_neutralises_spreadsheet_formulas(client, shop):
-    """A cell starting with = + - @ or a tab gets a leading apostrophe."""
-    shop["texter"].name = '=HYPERLINK("http://evil.example")'
-    shop["texter"].save()
-    supplier = shop["texter"].supplier
-    supplier.name = "@SUM(1+1)"
-    supplier.save()
-    shop["notify"].name = "-2+3"
-    shop["notify"].save()
-    add(client, shop["bins"])
-    choose(client, **{f"line-{shop['notify'].pk}": shop["texter"].pk})
-    row = next(r for r in csv_rows(client.get("/basket/basket.csv")) if r["Offering"])
-    assert row["Offering"] == '\'=HYPERLINK("http://evil.example")'
-    assert row["Supplier"] == "'@SUM(1+1)"
-    assert row["Component"] == "'-2+3"
+# The basket CSV's layout, totals and formula guard: tests/recipes/test_exports.py.
 
 
 def test_json_export_has_lines_prices_and_totals(client, shop):
