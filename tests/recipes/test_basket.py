@@ -659,10 +659,11 @@ def test_basket_pages_make_the_same_number_of_queries_at_2_and_10_lines(recipe_i
 
 
 def test_the_session_holds_only_ids(client, shop):
-    """The basket in the session is a few ids, not pickled objects."""
+    """The basket in the session is a few ids, not pickled objects; the council is in the
+    cost-choice cookie, shared with every other page, not in the basket."""
     add(client, shop["bins"])
     choose(client, **{f"line-{shop['notify'].pk}": shop["texter"].pk})
-    client.post("/basket/council/", {"council": "testshire"})
+    client.post("/costs/council/", {"council": "testshire", "next": "/basket/"})
     stored = client.session["basket"]
     assert stored == {
         "lines": {
@@ -672,6 +673,6 @@ def test_the_session_holds_only_ids(client, shop):
             },
             str(shop["pay"].pk): {"recipes": [shop["bins"].pk], "choice": ""},
         },
-        "council": shop["council"].pk,
     }
+    assert "plumbing_costs" in client.cookies
     assert len(json.dumps(stored)) < 200
