@@ -1,7 +1,10 @@
 """Read-side queries for catalogue pages. Each returns a queryset carrying the joins and
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
+from decimal import Decimal
+
 from django.db.models import (
+    Avg,
     Count,
     F,
     IntegerField,
@@ -203,7 +206,7 @@ def council_list() -> QuerySet[Council]:
     # An aggregate drops Meta.ordering, so order explicitly for stable pagination.
     return (
         Council.objects.select_related("council_type")
-        .annotate(adoption_count=Count("adoptions", distinct=True))
+        .annotate(adoption_count=Count("adoptions", filter=Q(adoptions__live=True), distinct=True))
         .order_by("name")
     )
 
@@ -211,7 +214,7 @@ def council_list() -> QuerySet[Council]:
 def council_adoptions(council: Council):
     """A council's adoptions of live recipes, with the outcomes it measured."""
     return (
-        council.adoptions.filter(recipe__live=True)
+        council.adoptions.filter(live=True, recipe__live=True)
         .select_related("recipe")
         .prefetch_related("outcomes")
         .order_by("recipe__title")
@@ -232,3 +235,36 @@ def user_council_memberships(user) -> QuerySet[CouncilMembership]:
     if not user.is_authenticated:
         return CouncilMembership.objects.none()
     return CouncilMembership.objects.filter(user=user).select_related("council__council_type")
+
+
+COOKED_BY_PREVIEW_SIZE = 10
+
+
+def cooked_by(adoptions_using, size: int = COOKED_BY_PREVIEW_SIZE) -> tuple[list, int]:
+    """The approved adoptions of live recipes that use a component or offering (its
+    adoptions_using relation), first councils by name, and how many there are: two
+    queries at any size."""
+    public = adoptions_using.filter(live=True, recipe__live=True)
+    preview = public.select_related("council", "recipe").order_by("council__name", "pk")[:size]
+    return list(preview), public.count()
+
+
+def rating_summary(reviews) -> dict:
+    """How many public reviews and their average rating (None when there are none), in
+    one query: the one figure the page, the API and schema.org AggregateRating show.
+    `reviews` is a recipe's or offering's reviews relation (recipes.Review, whose
+    public() is the rule for which reviews count)."""
+    figures = reviews.public().aggregate(count=Count("pk"), average=Avg("rating"))
+    average = figures["average"]
+    return {
+        "count": figures["count"],
+        "average": round(Decimal(str(average)), 1) if average is not None else None,
+    }
+
+
+REVIEW_PREVIEW_SIZE = 10
+
+
+def public_reviews(reviews, size: int = REVIEW_PREVIEW_SIZE) -> list:
+    """The most recent public reviews, with their council: one query."""
+    return list(reviews.public().select_related("council").order_by("-updated_at", "pk")[:size])

@@ -79,6 +79,7 @@ def component_detail(request, slug):
     page_obj = paginate(request, selectors.component_offerings(component), per_page=20)
     offerings = list(page_obj.object_list)
     recipes, recipe_total = selectors.component_recipes(component)
+    cooked_by, cooked_by_total = selectors.cooked_by(component.adoptions_using)
     return render(
         request,
         "catalogue/component_detail.html",
@@ -92,6 +93,8 @@ def component_detail(request, slug):
             "recipes": recipes,
             "recipe_total": recipe_total,
             "wanted_standards": list(component.standards.all()),
+            "cooked_by": cooked_by,
+            "cooked_by_total": cooked_by_total,
         },
     )
 
@@ -188,6 +191,8 @@ def offering_list(request):
 @require_safe
 def offering_detail(request, slug):
     offering = get_object_or_404(selectors.public_offerings(), slug=slug)
+    cooked_by, cooked_by_total = selectors.cooked_by(offering.adoptions_using)
+    rating = selectors.rating_summary(offering.reviews)
     return render(
         request,
         "catalogue/offering_detail.html",
@@ -196,6 +201,10 @@ def offering_detail(request, slug):
             "breadcrumbs": [("Home", "/"), ("Offerings", "/offerings/"), (offering.name, "")],
             "offering": offering,
             "supplier": offering.supplier,
+            "rating": rating,
+            "reviews": selectors.public_reviews(offering.reviews) if rating["count"] else [],
+            "cooked_by": cooked_by,
+            "cooked_by_total": cooked_by_total,
         },
     )
 

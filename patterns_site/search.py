@@ -326,7 +326,7 @@ def site_search(
     if recipe_ids:
         adoption_counts = dict(
             RecipePage.objects.filter(pk__in=recipe_ids)
-            .annotate(total=Count("adoptions", filter=Q(adoptions__isnull=False)))
+            .annotate(total=Count("adoptions", filter=Q(adoptions__live=True)))
             .values_list("pk", "total")
         )
         for hit in hits:

@@ -37,12 +37,12 @@ def canonical_url(context):
 
 @register.simple_tag(takes_context=True)
 def recipe_structured_data(context, page):
-    return json_ld_script(recipe_json_ld(page, context["request"]))
+    return json_ld_script(recipe_json_ld(page, context["request"], context.get("rating")))
 
 
 @register.simple_tag(takes_context=True)
 def offering_structured_data(context, offering):
-    return json_ld_script(offering_json_ld(offering, context["request"]))
+    return json_ld_script(offering_json_ld(offering, context["request"], context.get("rating")))
 
 
 @register.simple_tag(takes_context=True)
