@@ -1,7 +1,10 @@
 """Read-side queries for catalogue pages. Each returns a queryset carrying the joins and
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
+from decimal import Decimal
+
 from django.db.models import (
+    Avg,
     Count,
     F,
     IntegerField,
@@ -209,7 +212,7 @@ def council_list() -> QuerySet[Council]:
 
 
 def with_council_counts(councils) -> list:
-    """Each council with adoption_count: its adoptions of live recipes."""
+    """Each council with adoption_count: its approved adoptions of live recipes."""
     return _with_counts(
         councils,
         field="council_id",
@@ -219,7 +222,7 @@ def with_council_counts(councils) -> list:
 
 
 def council_adoptions(council: Council):
-    """A council's adoptions of live recipes, with the outcomes it measured."""
+    """A council's approved adoptions of live recipes, with the outcomes it measured."""
     return uses().council_adoptions(council)
 
 
@@ -289,3 +292,40 @@ def component_price_summaries(component_ids, band_key: str) -> dict[tuple[int, i
     for component_id, mask, *values in rows:
         result.setdefault((component_id, mask), []).append(PriceSummary(*values))
     return result
+
+
+COOKED_BY_PREVIEW_SIZE = 10
+
+
+def cooked_by(adoptions_using, size: int = COOKED_BY_PREVIEW_SIZE) -> tuple[list, int]:
+    """The approved adoptions of live recipes that use a component or offering (from
+    uses().adoptions_using), first councils by name, and how many there are: two
+    queries at any size."""
+    if adoptions_using is None:  # nothing above the catalogue records adoptions
+        return [], 0
+    public = adoptions_using
+    preview = public.order_by("council__name", "pk")[:size]
+    return list(preview), public.count()
+
+
+def rating_summary(reviews) -> dict:
+    """How many public reviews and their average rating (None when there are none), in
+    one query: the one figure the page, the API and schema.org AggregateRating show.
+    `reviews` is a recipe's reviews or uses().reviews_of(offering) (recipes.Review, whose
+    public() is the rule for which reviews count)."""
+    if reviews is None:
+        return {"count": 0, "average": None}
+    figures = reviews.public().aggregate(count=Count("pk"), average=Avg("rating"))
+    average = figures["average"]
+    return {
+        "count": figures["count"],
+        "average": round(Decimal(str(average)), 1) if average is not None else None,
+    }
+
+
+REVIEW_PREVIEW_SIZE = 10
+
+
+def public_reviews(reviews, size: int = REVIEW_PREVIEW_SIZE) -> list:
+    """The most recent public reviews, with their council: one query."""
+    return list(reviews.public().select_related("council").order_by("-updated_at", "pk")[:size])

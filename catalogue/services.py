@@ -51,11 +51,18 @@ class UploadFailed(PortalError):
     nothing was saved; the form can be shown again with the user's text."""
 
 
-def moderation_workflow_ensure(*, apps=global_apps, model: str = "offering"):
-    """Create the "Offering moderators" group and, for offerings and for supplier
-    organisations, a moderation workflow with one group-approval task for that group,
-    assigned to the model. Safe to run again. Returns the workflow of `model`. Takes a
-    migration's `apps` so data migrations can call it."""
+def moderation_workflow_ensure(
+    *,
+    apps=global_apps,
+    model: str = "offering",
+    app_label: str = "catalogue",
+    workflows: dict | None = None,
+):
+    """Create the "Offering moderators" group and, for each model in `workflows` (by
+    default offerings and supplier organisations), a moderation workflow with one
+    group-approval task for that group, assigned to the model. Safe to run again. Returns
+    the workflow of `model`. Takes a migration's `apps` so data migrations can call it;
+    a higher app passes its own app_label and workflows (recipes' council moderation)."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -76,9 +83,9 @@ def moderation_workflow_ensure(*, apps=global_apps, model: str = "offering"):
     )
     group.permissions.add(permission)
 
-    workflows = {}
-    for model_name, (workflow_name, task_name) in MODERATION_WORKFLOWS.items():
-        model_type, _ = ContentType.objects.get_or_create(app_label="catalogue", model=model_name)
+    made = {}
+    for model_name, (workflow_name, task_name) in (workflows or MODERATION_WORKFLOWS).items():
+        model_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model_name)
         for action in ("view", "change", "publish"):
             permission, _ = Permission.objects.get_or_create(
                 content_type=model_type,
@@ -102,8 +109,8 @@ def moderation_workflow_ensure(*, apps=global_apps, model: str = "offering"):
         WorkflowContentType.objects.get_or_create(
             content_type=model_type, defaults={"workflow": workflow}
         )
-        workflows[model_name] = workflow
-    return workflows[model]
+        made[model_name] = workflow
+    return made[model]
 
 
 def _unique_slug(model, name: str, *, fallback: str) -> str:
@@ -115,16 +122,18 @@ def _unique_slug(model, name: str, *, fallback: str) -> str:
     return slug
 
 
-def _moderation_submit(obj, *, user) -> WorkflowState:
+def moderation_submit(obj, *, user, workflow_ensure=None) -> WorkflowState:
     """Send the latest revision to editors: start the model's moderation workflow, or
-    resume it after changes were requested."""
+    resume it after changes were requested. `workflow_ensure(model=...)` makes the
+    workflow if none is assigned (moderation_workflow_ensure for catalogue models)."""
     state = obj.current_workflow_state
     if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
         raise PortalError("This is already waiting for review.")
     if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         state.resume(user=user)
         return state
-    workflow = obj.get_workflow() or moderation_workflow_ensure(model=obj._meta.model_name)
+    ensure = workflow_ensure or moderation_workflow_ensure
+    workflow = obj.get_workflow() or ensure(model=obj._meta.model_name)
     return workflow.start(obj, user)
 
 
@@ -138,7 +147,7 @@ def supplier_create(*, user, **fields) -> Supplier:
     supplier.save()
     SupplierMembership.objects.create(user=user, supplier=supplier)
     supplier.save_revision(user=user)
-    _moderation_submit(supplier, user=user)
+    moderation_submit(supplier, user=user)
     return supplier
 
 
@@ -182,7 +191,7 @@ def supplier_update(*, supplier: Supplier, user, **fields) -> list[str]:
         # Nothing public reads a never-approved organisation's row: keep it in step.
         draft.save()
     draft.save_revision(user=user)
-    _moderation_submit(draft, user=user)
+    moderation_submit(draft, user=user)
     return public_changes
 
 
@@ -193,7 +202,7 @@ def supplier_submit(*, supplier: Supplier, user) -> WorkflowState:
         raise PortalError("There are no changes to submit: the approved version is current.")
     if not supplier.latest_revision_id:
         supplier.save_revision(user=user)
-    return _moderation_submit(supplier, user=user)
+    return moderation_submit(supplier, user=user)
 
 
 @transaction.atomic
@@ -347,7 +356,7 @@ def offering_submit(*, offering: Offering, user) -> WorkflowState:
         raise PortalError("This offering is already waiting for review.")
     if offering.live and not offering.has_unpublished_changes:
         raise PortalError("There are no changes to submit: the published version is current.")
-    return _moderation_submit(offering, user=user)
+    return moderation_submit(offering, user=user)
 
 
 @transaction.atomic

@@ -37,8 +37,24 @@ def offer(offering: Offering, request) -> dict:
     return data
 
 
-def offering_json_ld(offering: Offering, request) -> dict:
-    """A published offering as a Product, its price as an Offer in pounds."""
+def aggregate_rating(rating: dict | None) -> dict:
+    """schema.org AggregateRating from selectors.rating_summary ({} with no reviews)."""
+    if not rating or not rating["count"]:
+        return {}
+    return {
+        "aggregateRating": {
+            "@type": "AggregateRating",
+            "ratingValue": str(rating["average"]),
+            "ratingCount": rating["count"],
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+    }
+
+
+def offering_json_ld(offering: Offering, request, rating: dict | None = None) -> dict:
+    """A published offering as a Product, its price as an Offer in pounds, with councils'
+    aggregate rating when there are reviews."""
     return {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -48,6 +64,7 @@ def offering_json_ld(offering: Offering, request) -> dict:
         "brand": organisation(offering.supplier, request),
         "category": [component.name for component in offering.components.all()],
         "offers": offer(offering, request),
+        **aggregate_rating(rating),
     }
 
 

@@ -24,7 +24,14 @@ class CatalogueUses(Protocol):
         """Rows with a council_id, one for each adoption of a live recipe."""
 
     def council_adoptions(self, council) -> QuerySet:
-        """A council's adoptions of live recipes, with what their rows show."""
+        """A council's approved adoptions of live recipes, with what their rows show."""
+
+    def adoptions_using(self, item) -> QuerySet | None:
+        """Approved adoptions of live recipes that record using a component or an offering,
+        with their council and recipe."""
+
+    def reviews_of(self, offering) -> QuerySet | None:
+        """Councils' reviews of an offering (with public(), the rule for which count)."""
 
 
 class NothingUsesIt:
@@ -41,6 +48,12 @@ class NothingUsesIt:
 
     def council_adoptions(self, council):
         return []
+
+    def adoptions_using(self, item):
+        return None
+
+    def reviews_of(self, offering):
+        return None
 
 
 _provider: CatalogueUses = NothingUsesIt()

@@ -9,6 +9,7 @@ from foundations.pagination import PAGE_SIZE, paginate
 from . import selectors
 from .filters import ComponentFilterSet, CouncilFilterSet, OfferingFilterSet, SupplierFilterSet
 from .models import Component, Council, Standard, Supplier
+from .uses import uses
 
 
 def filtered_list(
@@ -64,6 +65,7 @@ def component_detail(request, slug):
     page_obj = paginate(request, selectors.component_offerings(component), per_page=20)
     offerings = list(page_obj.object_list)
     recipes, recipe_total = selectors.component_recipes(component)
+    cooked_by, cooked_by_total = selectors.cooked_by(uses().adoptions_using(component))
     return render(
         request,
         "catalogue/component_detail.html",
@@ -77,6 +79,8 @@ def component_detail(request, slug):
             "recipes": recipes,
             "recipe_total": recipe_total,
             "wanted_standards": list(component.standards.all()),
+            "cooked_by": cooked_by,
+            "cooked_by_total": cooked_by_total,
         },
     )
 
@@ -173,6 +177,9 @@ def offering_list(request):
 @require_safe
 def offering_detail(request, slug):
     offering = get_object_or_404(selectors.public_offerings(), slug=slug)
+    cooked_by, cooked_by_total = selectors.cooked_by(uses().adoptions_using(offering))
+    reviews = uses().reviews_of(offering)
+    rating = selectors.rating_summary(reviews)
     return render(
         request,
         "catalogue/offering_detail.html",
@@ -181,6 +188,10 @@ def offering_detail(request, slug):
             "breadcrumbs": [("Home", "/"), ("Offerings", "/offerings/"), (offering.name, "")],
             "offering": offering,
             "supplier": offering.supplier,
+            "rating": rating,
+            "reviews": selectors.public_reviews(reviews) if rating["count"] else [],
+            "cooked_by": cooked_by,
+            "cooked_by_total": cooked_by_total,
         },
     )
 

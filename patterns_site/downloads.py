@@ -264,7 +264,8 @@ DATASETS = [
         "Adoptions",
         "Which councils run, build or are exploring each live recipe, and what they measured.",
         lambda: (
-            Adoption.objects.filter(recipe__live=True)
+            Adoption.objects.public()
+            .filter(recipe__live=True)
             .select_related("recipe", "council")
             .order_by("recipe__title", "council__name")
         ),

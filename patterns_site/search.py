@@ -508,7 +508,8 @@ def _add_adoptions(hits):
     if not recipe_ids:
         return
     adoption_counts = dict(
-        Adoption.objects.filter(recipe_id__in=recipe_ids)
+        Adoption.objects.public()
+        .filter(recipe_id__in=recipe_ids)
         .values("recipe_id")
         .annotate(total=Count("pk"))
         .values_list("recipe_id", "total")

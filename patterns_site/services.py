@@ -4,17 +4,20 @@ The lower apps cannot know the home page (it is this app's), so what they need f
 the page tree is made here and handed down.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from catalogue.models import Council, CouncilMembership
 from catalogue.reference_data import reference_data_load
 from catalogue.services import component_price_summary_rebuild, moderation_workflow_ensure
-from recipes.demo_data import demo_content_load
+from recipes.demo_data import demo_content_load, demo_council_voices_load
 from recipes.interchange import WriteReport
 from recipes.models import RecipeIndexPage
-from recipes.services import recipe_index_ensure
+from recipes.services import council_moderation_workflow_ensure, recipe_index_ensure
 
 from .models import HomePage
 
@@ -69,6 +72,47 @@ def demo_site_load(*, refresh: bool = False) -> WriteReport:
         report = demo_content_load(index=index, refresh=refresh)
         # A migration creates it too; this brings it back after a database flush.
         moderation_workflow_ensure()
+        council_moderation_workflow_ensure()
+        council_moderation_workflow_ensure(model="review")
+        demo_council_voices_load(staff=demo_council_staff_ensure())
         # Saves keep it current; one bulk rebuild makes sure after a flush or a refresh.
         component_price_summary_rebuild()
     return report
+
+
+# Sample council staff on real councils. Their addresses are at example.com, never at the
+# council's real domain (which could be a real person's), so the demo loader makes them
+# staff directly instead of through a verified work address.
+DEMO_COUNCIL_STAFF = {
+    "LDS": "sample.officer.leeds@example.com",
+    "WKF": "sample.officer.wakefield@example.com",
+}
+
+
+def demo_council_staff_ensure() -> dict:
+    """The demo council staff accounts, by council code. In DEBUG (make run) they sign in
+    with DEMO_STAFF_PASSWORD; otherwise they have no usable password."""
+    User = get_user_model()
+    staff = {}
+    for code, email in DEMO_COUNCIL_STAFF.items():
+        council = Council.objects.filter(code=code).first()
+        if council is None:
+            continue
+        user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+        if created:
+            if settings.DEBUG:
+                user.set_password(DEMO_STAFF_PASSWORD)
+            else:
+                user.set_unusable_password()
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        CouncilMembership.objects.get_or_create(
+            user=user, council=council, defaults={"email": email}
+        )
+        staff[code] = user
+    return staff
+
+
+DEMO_STAFF_PASSWORD = "sample-council-staff"  # noqa: S105 - documented demo login, DEBUG only

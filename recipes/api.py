@@ -343,7 +343,9 @@ def api_recipes():
             Prefetch("lgsl_links", queryset=RecipeLocalService.objects.select_related("service")),
             Prefetch(
                 "adoptions",
-                queryset=Adoption.objects.select_related("council").order_by("council__name"),
+                queryset=Adoption.objects.public()
+                .select_related("council")
+                .order_by("council__name"),
             ),
             Prefetch(
                 "adoptions__outcomes", queryset=AdoptionOutcome.objects.order_by("sort_order")

@@ -7,7 +7,7 @@ created when missing, so a second run changes nothing. With refresh=True, existi
 objects are brought back in line with the files (with a new published revision).
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from wagtail.models import PageLogEntry, Revision
@@ -86,3 +86,72 @@ def demo_first_publication_backdate(content: RecipeContent) -> None:
                     RecipePage.objects.filter(pk=page.pk).update(
                         latest_revision_created_at=published
                     )
+
+
+# Sample council voices on real councils (mySociety codes): an adoption change waiting for
+# an editor, and reviews already approved. All are labelled sample data on the site.
+DEMO_STAFF_ADOPTIONS = {
+    # council code: (recipe slug, offering slugs used)
+    "WKF": ("report-a-missed-bin-collection", ["larkspur-forms", "larkspur-casework"]),
+    "LDS": ("apply-for-a-blue-badge", ["larkspur-forms"]),
+}
+DEMO_REVIEWS = [
+    # council code, recipe or offering slug, rating, what worked, what did not
+    ("WKF", "recipe", "report-a-missed-bin-collection", 4,
+     "Crews see reports on their rounds the same morning.", "Address look-up missed new builds."),
+    ("WKF", "offering", "larkspur-forms", 3,
+     "Forms were quick to build.", "Exports to our case system needed a workaround."),
+    ("LDS", "recipe", "apply-for-a-blue-badge", 5,
+     "The eligibility check cut incomplete applications.", ""),
+]  # fmt: skip
+
+
+def demo_council_voices_load(*, staff: dict) -> dict[str, int]:
+    """Sample adoptions recorded by council staff, one change to them waiting for an
+    editor (Leeds moves its Blue Badge adoption to live), and approved sample reviews.
+    `staff` maps council codes to a demo staff user. Idempotent."""
+    from catalogue.models import Offering
+
+    from .models import Adoption, RecipePage, Review
+    from .services import _council_submit
+
+    made = {"adoptions": 0, "reviews": 0}
+    for code, (recipe_slug, offering_slugs) in DEMO_STAFF_ADOPTIONS.items():
+        adoption = Adoption.objects.filter(council__code=code, recipe__slug=recipe_slug).first()
+        if adoption is None or adoption.reported_by_staff:
+            continue
+        adoption.offerings_used.set(Offering.objects.filter(slug__in=offering_slugs))
+        adoption.components_used.set(adoption.recipe.specific.components_used.all())
+        adoption.reported_by_staff = True
+        adoption.reported_by = staff[code]
+        adoption.save()
+        adoption.save_revision(user=staff[code]).publish()
+        made["adoptions"] += 1
+        if code == "LDS":
+            draft = adoption.get_latest_revision_as_object()
+            draft.status = Adoption.Status.LIVE
+            draft.live_since = date(2025, 6, 2)
+            draft.notes = "Went live in June 2025 (sample data)."
+            draft.save_revision(user=staff[code])
+            _council_submit(draft, user=staff[code])
+    for code, kind, slug, rating, worked, did_not_work in DEMO_REVIEWS:
+        target = (
+            {"recipe": RecipePage.objects.filter(slug=slug).first()}
+            if kind == "recipe"
+            else {"offering": Offering.objects.filter(slug=slug).first()}
+        )
+        if None in target.values() or Review.objects.filter(council__code=code, **target).exists():
+            continue
+        review = Review.objects.create(
+            council=staff[code].council_memberships.get(council__code=code).council,
+            rating=rating,
+            worked=worked,
+            did_not_work=did_not_work,
+            is_sample=True,
+            reported_by=staff[code],
+            live=False,
+            **target,
+        )
+        review.save_revision(user=staff[code]).publish()
+        made["reviews"] += 1
+    return made

@@ -414,7 +414,8 @@ def recipes_export(slugs: list[str] | None = None) -> dict:
     standard_slugs = {s.pk: s.slug for s in standards}
     adoptions = {}
     for adoption in (
-        Adoption.objects.filter(recipe__in=pages)
+        Adoption.objects.public()
+        .filter(recipe__in=pages)
         .select_related("council")
         .prefetch_related("outcomes")
         .order_by("council__code")

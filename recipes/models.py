@@ -10,8 +10,9 @@ from decimal import Decimal
 from statistics import median
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -27,7 +28,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from catalogue.markdown import RenderedMarkdownField
@@ -39,6 +40,7 @@ from catalogue.models import (
     Council,
     CouncilType,
     LocalService,
+    Offering,
     ServiceArea,
     Standard,
     text_limit,
@@ -345,21 +347,40 @@ class RecipeLocalService(Orderable):
         return str(self.service)
 
 
-class Adoption(ClusterableModel):
-    """A council that runs, builds or is exploring a recipe, with what it measured.
+class AdoptionQuerySet(models.QuerySet):
+    def public(self):
+        """Adoptions anyone may see: approved by an editor at least once. Their rows hold
+        the approved version; a change council staff made waits in a revision."""
+        return self.filter(live=True)
 
-    The 'cooked by' reviews of a recipe; the council page lists them too.
-    """
+
+class Adoption(WorkflowMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
+    """A council that runs, builds, is exploring or has retired a recipe, with what it
+    used and what it measured: the recipe's "cooked by".
+
+    Council staff record and update their own council's adoption in the council portal;
+    like a supplier's offering, it waits in the "Council adoption moderation" workflow,
+    and the row keeps the approved version until an editor approves. Those approved from
+    the portal carry the mark "reported by the council's verified staff"."""
 
     class Status(models.TextChoices):
         EXPLORING = "exploring", "Exploring"
         BUILDING = "building", "Building"
         LIVE = "live", "Live"
+        RETIRED = "retired", "Retired"
 
     recipe = models.ForeignKey(RecipePage, on_delete=models.CASCADE, related_name="adoptions")
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="adoptions")
     status = models.CharField(max_length=10, choices=Status.choices)
-    live_since = models.DateField(null=True, blank=True)
+    live_since = models.DateField(
+        "Launch date", null=True, blank=True, help_text="When it went live, if it has."
+    )
+    components_used = ParentalManyToManyField(
+        Component, blank=True, related_name="adoptions_using", verbose_name="Components used"
+    )
+    offerings_used = ParentalManyToManyField(
+        Offering, blank=True, related_name="adoptions_using", verbose_name="Offerings used"
+    )
     notes = models.TextField(
         blank=True, **text_limit(STATEMENT_MAX_LENGTH), help_text="The council's notes. Markdown."
     )
@@ -367,12 +388,30 @@ class Adoption(ClusterableModel):
     is_sample = models.BooleanField(
         "Sample data", default=False, help_text="Fictional figures for demonstration."
     )
+    reported_by_staff = models.BooleanField(
+        "Reported by the council's verified staff",
+        default=False,
+        editable=False,
+        help_text="Set when the council's own staff recorded it in the council portal.",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AdoptionQuerySet.as_manager()
 
     panels = [
         FieldPanel("recipe"),
         FieldPanel("council"),
         FieldRowPanel([FieldPanel("status"), FieldPanel("live_since")]),
+        FieldPanel("components_used", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("offerings_used"),
         FieldPanel("notes"),
         FieldPanel("is_sample"),
         InlinePanel("outcomes", heading="Measured outcomes", label="Outcome"),
@@ -391,8 +430,10 @@ class Adoption(ClusterableModel):
         return self.recipe.url + "#adoptions"
 
     def clean(self):
-        if self.live_since and self.status != self.Status.LIVE:
-            raise ValidationError({"live_since": "Only a live adoption has a live-since date."})
+        if self.live_since and self.status not in {self.Status.LIVE, self.Status.RETIRED}:
+            raise ValidationError(
+                {"live_since": "Only a live or retired adoption has a launch date"}
+            )
 
 
 class AdoptionOutcome(Orderable):
@@ -403,14 +444,152 @@ class AdoptionOutcome(Orderable):
     value = models.DecimalField(max_digits=12, decimal_places=2)
     baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=10, choices=OUTCOME_UNIT_CHOICES)
+    measured_on = models.DateField("Date measured", null=True, blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the figure comes from, like a report."
+    )
+    source_url = models.URLField("Source URL", blank=True)
 
     panels = [
         FieldPanel("metric"),
         FieldRowPanel([FieldPanel("value"), FieldPanel("baseline"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("measured_on"), FieldPanel("source"), FieldPanel("source_url")]),
     ]
 
     def __str__(self):
         return f"{self.metric}: {self.value} {self.unit}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def public(self):
+        """Reviews anyone may see: approved by an editor, and not hidden by one."""
+        return self.filter(live=True, hidden_at__isnull=True)
+
+
+REVIEW_TEXT_MAX_LENGTH = 2_000
+
+
+class Review(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
+    """A council's review of a recipe ("did this recipe work for us?") or of an offering
+    its adoptions record using: a rating from 1 to 5, what worked and what did not. One
+    per council per recipe or offering, written and kept up to date by its verified staff
+    in the council portal, moderated like an adoption ("Council review moderation").
+
+    The offering's supplier may reply once, publicly; anyone may report a review, and an
+    editor may hide it. Those (MODERATION_EXEMPT_FIELDS) apply at once, outside revisions."""
+
+    MODERATION_EXEMPT_FIELDS = (
+        "supplier_reply",
+        "supplier_reply_html",
+        "supplier_replied_at",
+        "hidden_at",
+    )
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="reviews")
+    recipe = models.ForeignKey(
+        RecipePage, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    offering = models.ForeignKey(
+        Offering, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (poor) to 5."
+    )
+    worked = models.TextField("What worked", **text_limit(REVIEW_TEXT_MAX_LENGTH))
+    worked_html = RenderedMarkdownField(source="worked")
+    did_not_work = models.TextField(
+        "What did not work", blank=True, **text_limit(REVIEW_TEXT_MAX_LENGTH)
+    )
+    did_not_work_html = RenderedMarkdownField(source="did_not_work")
+    is_sample = models.BooleanField("Sample data", default=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    supplier_reply = models.TextField(blank=True, **text_limit(REVIEW_TEXT_MAX_LENGTH))
+    supplier_reply_html = RenderedMarkdownField(source="supplier_reply")
+    supplier_replied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_at = models.DateTimeField(
+        "Hidden", null=True, blank=True, help_text="Set to hide the review from the public."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("council", read_only=True),
+        FieldPanel("recipe", read_only=True),
+        FieldPanel("offering", read_only=True),
+        FieldPanel("rating"),
+        FieldPanel("worked"),
+        FieldPanel("did_not_work"),
+        FieldPanel("supplier_reply", read_only=True),
+        FieldPanel("hidden_at"),
+        FieldPanel("is_sample"),
+    ]
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipe__isnull=True) ^ models.Q(offering__isnull=True),
+                name="review_of_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "recipe"],
+                condition=models.Q(recipe__isnull=False),
+                name="one_recipe_review_per_council",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "offering"],
+                condition=models.Q(offering__isnull=False),
+                name="one_offering_review_per_council",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council.name} on {self.recipe or self.offering}"
+
+    def get_absolute_url(self):
+        thing = self.recipe or self.offering
+        return thing.url if self.recipe_id else thing.get_absolute_url()
+
+    @property
+    def reported_by_staff(self):
+        """Every review that is not sample data is written by the council's staff."""
+        return not self.is_sample
+
+    def save_revision(self, *args, **kwargs):
+        # Before the revision: saving it makes cached pages stale, and a hidden review
+        # must not be cached again as shown in between.
+        exempt = {name: getattr(self, name) for name in self.MODERATION_EXEMPT_FIELDS}
+        Review.objects.filter(pk=self.pk).update(**exempt)
+        return super().save_revision(*args, **kwargs)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.MODERATION_EXEMPT_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+
+class ReviewReport(models.Model):
+    """Someone's report that a review breaks the rules, for editors to look at."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(max_length=1_000, validators=[MaxLengthValidator(1_000)])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Report on {self.review}"
 
 
 def summarise_outcomes(adoptions) -> list[dict]:

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from wagtail.models import PageLogEntry
 
 from catalogue.models import Component, Council, Offering, ServiceArea
-from catalogue.selectors import published_offering_counts
+from catalogue.selectors import public_reviews, published_offering_counts, rating_summary
 
 from .architecture import architecture_text
 from .models import Adoption, RecipePage, summarise_outcomes
@@ -28,7 +28,7 @@ def _counted(queryset, field="pk", *, distinct=False):
 
 def recipe_list():
     """Live recipes with what a list shows: council types served and adoption counts."""
-    adoptions = Adoption.objects.filter(recipe=OuterRef("pk"))
+    adoptions = Adoption.objects.public().filter(recipe=OuterRef("pk"))
     return (
         RecipePage.objects.live()
         .prefetch_related("serves", "service_areas")
@@ -42,7 +42,8 @@ def recipe_list():
 def recipe_detail_context(page: RecipePage) -> dict:
     """Everything the recipe page shows beyond its own fields."""
     adoptions = list(
-        Adoption.objects.filter(recipe=page)
+        Adoption.objects.public()
+        .filter(recipe=page)
         .select_related("council__council_type")
         .prefetch_related("outcomes")
         .order_by("status", "council__name")
@@ -54,7 +55,10 @@ def recipe_detail_context(page: RecipePage) -> dict:
         for link in page.related_links.select_related("related").all()
         if link.related.live
     ]
+    rating = rating_summary(page.reviews)
     return {
+        "rating": rating,
+        "reviews": public_reviews(page.reviews) if rating["count"] else [],
         "adoptions": adoptions,
         "live_adoption_count": sum(1 for a in adoptions if a.status == Adoption.Status.LIVE),
         "adoption_outcomes": summarise_outcomes(adoptions),

@@ -4,13 +4,14 @@ as a MonetaryAmount in pounds and the weeks to launch as an ISO 8601 duration.""
 
 from django.utils.html import strip_tags
 
+from catalogue.structured_data import aggregate_rating
 from foundations.money import money_text
 
 from .design_system import design_system_items
 from .models import RecipePage
 
 
-def recipe_json_ld(page: RecipePage, request, costs=None) -> dict:
+def recipe_json_ld(page: RecipePage, request, costs=None, rating: dict | None = None) -> dict:
     url = request.build_absolute_uri(page.get_url(request=request))
     supplies = [
         {
@@ -65,4 +66,5 @@ def recipe_json_ld(page: RecipePage, request, costs=None) -> dict:
         data["datePublished"] = page.first_published_at.isoformat()
     if page.last_published_at:
         data["dateModified"] = page.last_published_at.isoformat()
+    data.update(aggregate_rating(rating))
     return data

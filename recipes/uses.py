@@ -1,9 +1,9 @@
 """What recipes say about the catalogue's items, registered with catalogue.uses when Django
 starts: which live recipes need a component or a standard, and which a council runs."""
 
-from catalogue.models import Component, Standard
+from catalogue.models import Component, Offering, Standard
 
-from .models import Adoption, RecipePage
+from .models import Adoption, RecipePage, Review
 
 
 class RecipeUses:
@@ -15,11 +15,23 @@ class RecipeUses:
         return RecipePage.objects.live().filter(**{field: item})
 
     def adoption_counts(self):
-        return Adoption.objects.filter(recipe__live=True)
+        return Adoption.objects.public().filter(recipe__live=True)
+
+    def adoptions_using(self, item):
+        field = {Component: "components_used", Offering: "offerings_used"}[type(item)]
+        return (
+            Adoption.objects.public()
+            .filter(recipe__live=True, **{field: item})
+            .select_related("council", "recipe")
+        )
+
+    def reviews_of(self, offering):
+        return Review.objects.filter(offering=offering)
 
     def council_adoptions(self, council):
         return (
-            Adoption.objects.filter(council=council, recipe__live=True)
+            Adoption.objects.public()
+            .filter(council=council, recipe__live=True)
             .select_related("recipe")
             .prefetch_related("outcomes")
             .order_by("recipe__title")

@@ -19,6 +19,7 @@ from catalogue.models import (
     Component,
     ConformanceClaim,
     Council,
+    CouncilMembership,
     CouncilType,
     LocalService,
     Offering,
@@ -328,3 +329,14 @@ class SupplierMembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     supplier = factory.SubFactory(SupplierFactory)
+
+
+class CouncilMembershipFactory(DjangoModelFactory):
+    """A user who is verified staff of a council."""
+
+    class Meta:
+        model = CouncilMembership
+
+    user = factory.SubFactory(UserFactory)
+    council = factory.SubFactory(CouncilFactory)
+    email = factory.LazyAttribute(lambda o: o.user.email)

@@ -87,7 +87,7 @@ def moderation_status(obj, state: WorkflowState | None) -> ModerationStatus:
     return ModerationStatus("Draft", "grey", "draft")
 
 
-def _current_states(objects) -> dict[str, WorkflowState]:
+def current_workflow_states(objects) -> dict[str, WorkflowState]:
     """The in-progress or needs-changes workflow state of each object (all of one model),
     in one query."""
     if not objects:
@@ -106,7 +106,7 @@ def _current_states(objects) -> dict[str, WorkflowState]:
 
 def supplier_offerings_with_status(supplier: Supplier) -> list[tuple[Offering, ModerationStatus]]:
     offerings = list(supplier.offerings.order_by("withdrawn_at", "name"))
-    states = _current_states(offerings)
+    states = current_workflow_states(offerings)
     return [
         (offering, moderation_status(offering, states.get(str(offering.pk))))
         for offering in offerings
@@ -115,7 +115,7 @@ def supplier_offerings_with_status(supplier: Supplier) -> list[tuple[Offering, M
 
 def single_status(obj) -> ModerationStatus:
     """The moderation status of one offering or organisation."""
-    return moderation_status(obj, _current_states([obj]).get(str(obj.pk)))
+    return moderation_status(obj, current_workflow_states([obj]).get(str(obj.pk)))
 
 
 def latest_version(obj):

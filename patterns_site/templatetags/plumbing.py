@@ -110,7 +110,7 @@ def outcome_value(value, unit):
 
 
 MATURITY_COLOURS = {"alpha": "pink", "beta": "turquoise", "live": "green", "retired": "grey"}
-ADOPTION_COLOURS = {"exploring": "grey", "building": "blue", "live": "green"}
+ADOPTION_COLOURS = {"exploring": "grey", "building": "blue", "live": "green", "retired": "orange"}
 
 
 @register.filter

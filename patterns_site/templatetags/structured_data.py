@@ -38,12 +38,14 @@ def canonical_url(context):
 @register.simple_tag(takes_context=True)
 def recipe_structured_data(context, page):
     # The one-off cost as the page shows it: the cost model for the visitor's council.
-    return json_ld_script(recipe_json_ld(page, context["request"], context.get("costs")))
+    return json_ld_script(
+        recipe_json_ld(page, context["request"], context.get("costs"), context.get("rating"))
+    )
 
 
 @register.simple_tag(takes_context=True)
 def offering_structured_data(context, offering):
-    return json_ld_script(offering_json_ld(offering, context["request"]))
+    return json_ld_script(offering_json_ld(offering, context["request"], context.get("rating")))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,14 +1,33 @@
 from django.urls import include, path
 
+from catalogue import converters  # noqa: F401 - registers the id converter
+
 from . import views
 
 app_name = "council_portal"
 
 council_urls = [
     path("", views.council, name="council"),
+    path("adoptions/new/", views.adoption_create, name="adoption_create"),
+    path("adoptions/<id:adoption_id>/edit/", views.adoption_edit, name="adoption_edit"),
+    path(
+        "reviews/recipe/<id:thing_id>/",
+        views.review_edit,
+        {"kind": "recipe"},
+        name="recipe_review",
+    ),
+    path(
+        "reviews/offering/<id:thing_id>/",
+        views.review_edit,
+        {"kind": "offering"},
+        name="offering_review",
+    ),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("record/", views.record, name="record"),
+    path("reviews/<id:review_id>/reply/", views.review_reply, name="review_reply"),
+    path("reviews/<id:review_id>/report/", views.review_report, name="review_report"),
     path("<slug:council_slug>/", include(council_urls)),
 ]

@@ -2,12 +2,21 @@
 council looks it up through the signed-in user's memberships, so another council's
 slugs and ids answer 404, as in the supplier portal."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from catalogue.models import Offering
+from catalogue.services import PortalError
+
+from .. import services
+from ..models import RecipePage, Review
 from . import selectors
+from .forms import AdoptionForm, RecipeChoiceForm, ReplyForm, ReportForm, ReviewForm
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
 def _crumbs(*items):
@@ -37,6 +46,23 @@ def home(request):
 
 @login_required
 @require_safe
+def record(request):
+    """From a recipe page's "record it" link: to the adoption form of the user's council
+    (the portal home, to choose, if they are staff of several or none)."""
+    memberships = list(selectors.user_memberships(request.user))
+    if len(memberships) != 1:
+        return redirect("council_portal:home")
+    target = reverse(
+        "council_portal:adoption_create", kwargs={"council_slug": memberships[0].council.slug}
+    )
+    recipe_id = request.GET.get("recipe", "")
+    return redirect(
+        f"{target}?recipe={recipe_id}" if recipe_id.isascii() and recipe_id.isdigit() else target
+    )
+
+
+@login_required
+@require_safe
 def council(request, council_slug):
     council = selectors.user_council(request.user, council_slug)
     return render(
@@ -45,6 +71,195 @@ def council(request, council_slug):
         {
             "page_title": council.name,
             "council": council,
+            "adoptions": selectors.council_adoptions_with_status(council),
+            "reviews": selectors.council_reviews_with_status(council),
             "breadcrumbs": _crumbs((council.name, "")),
         },
+    )
+
+
+def _adoption_form_page(request, *, council, recipe, form, adoption=None, status=200):
+    title = f"Change how {council.name} cooks this" if adoption else "Record that you cook this"
+    return render(
+        request,
+        "council_portal/adoption_form.html",
+        {
+            "page_title": title,
+            "council": council,
+            "recipe": recipe,
+            "adoption": adoption,
+            "form": form,
+            "outcomes": form.formsets["outcomes"],
+            "breadcrumbs": _crumbs(_council_crumb(council), (recipe.title, "")),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def adoption_create(request, council_slug):
+    """Step one chooses the recipe (GET ?recipe=, so it works without JavaScript); step two
+    is the adoption form for that recipe."""
+    council = selectors.user_council(request.user, council_slug)
+    chooser = RecipeChoiceForm(request.GET if "recipe" in request.GET else None)
+    if not chooser.is_valid():
+        return render(
+            request,
+            "council_portal/recipe_choice.html",
+            {
+                "page_title": "Which recipe does your council cook?",
+                "council": council,
+                "form": chooser,
+                "breadcrumbs": _crumbs(_council_crumb(council), ("Record a recipe", "")),
+            },
+            status=400 if chooser.is_bound else 200,
+        )
+    recipe = chooser.cleaned_data["recipe"]
+    existing = council.adoptions.filter(recipe=recipe).first()
+    if existing:
+        messages.info(request, "Your council has already recorded this recipe: change it here.")
+        return redirect(
+            "council_portal:adoption_edit", council_slug=council.slug, adoption_id=existing.pk
+        )
+    form = AdoptionForm(request.POST or None, recipe=recipe)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adoption_record(council=council, recipe=recipe, form=form, user=request.user)
+        except PortalError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(
+                request,
+                f"Thank you. {recipe.title} is sent to an editor; it is public once they "
+                "approve it.",
+            )
+            return redirect("council_portal:council", council_slug=council.slug)
+    return _adoption_form_page(
+        request,
+        council=council,
+        recipe=recipe,
+        form=form,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def adoption_edit(request, council_slug, adoption_id):
+    council = selectors.user_council(request.user, council_slug)
+    adoption = selectors.council_adoption(council, adoption_id)
+    status = selectors.single_status(adoption)
+    if status.key == "in_review":
+        messages.error(
+            request, "An editor is reviewing this adoption, so it cannot be changed now."
+        )
+        return redirect("council_portal:council", council_slug=council.slug)
+    draft = selectors.latest_version(adoption)
+    form = AdoptionForm(request.POST or None, instance=draft, recipe=adoption.recipe)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adoption_update(adoption=adoption, form=form, user=request.user)
+        except PortalError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(
+                request,
+                "Your changes are sent to an editor. The public pages show the approved "
+                "version until they approve them.",
+            )
+        return redirect("council_portal:council", council_slug=council.slug)
+    return _adoption_form_page(
+        request,
+        council=council,
+        recipe=adoption.recipe,
+        form=form,
+        adoption=adoption,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def review_edit(request, council_slug, kind, thing_id):
+    """Write or change the council's one review of a recipe (kind "recipe") or a product
+    it records using (kind "offering")."""
+    council = selectors.user_council(request.user, council_slug)
+    if kind == "recipe":
+        recipe, offering = get_object_or_404(RecipePage.objects.live(), pk=thing_id), None
+        thing_name, existing = recipe.title, council.reviews.filter(recipe=recipe).first()
+    else:
+        recipe, offering = None, get_object_or_404(Offering.objects.public(), pk=thing_id)
+        thing_name, existing = offering.name, council.reviews.filter(offering=offering).first()
+    refusal = services.review_refusal(council=council, user=request.user, offering=offering)
+    instance = selectors.latest_version(existing) if existing else Review()
+    form = ReviewForm(request.POST or None, instance=instance)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.review_save(
+                council=council, user=request.user, form=form, recipe=recipe, offering=offering
+            )
+        except PortalError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(
+                request, f"Thank you. Your review of {thing_name} is sent to an editor."
+            )
+            return redirect("council_portal:council", council_slug=council.slug)
+    return render(
+        request,
+        "council_portal/review_form.html",
+        {
+            "page_title": f"Review {thing_name}",
+            "council": council,
+            "thing_name": thing_name,
+            "refusal": refusal,
+            "form": form,
+            "breadcrumbs": _crumbs(_council_crumb(council), (f"Review {thing_name}", "")),
+        },
+        status=400 if (request.method == "POST" or refusal) else 200,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def review_reply(request, review_id):
+    """The reviewed offering's supplier replies once; anyone else gets 404."""
+    review = get_object_or_404(
+        Review.objects.public().select_related("offering__supplier", "council"),
+        pk=review_id,
+        offering__supplier__memberships__user=request.user,
+    )
+    form = ReplyForm(request.POST or None)
+    if review.supplier_replied_at:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.review_reply(review=review, text=form.cleaned_data["reply"])
+        except PortalError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "Your reply is published.")
+            return redirect(review.offering.get_absolute_url() + "#reviews")
+    return render(
+        request,
+        "council_portal/review_reply.html",
+        {"page_title": "Reply to a review", "review": review, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def review_report(request, review_id):
+    """Anyone, signed in or not, reports a public review to editors."""
+    review = get_object_or_404(Review.objects.public().select_related("council"), pk=review_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.review_report(review=review, reason=form.cleaned_data["reason"])
+        return render(request, "council_portal/review_reported.html", {"page_title": "Thank you"})
+    return render(
+        request,
+        "council_portal/review_report.html",
+        {"page_title": "Report a review", "review": review, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -152,7 +152,7 @@ def test_summarise_outcomes_of_no_adoptions_is_empty():
 
 @pytest.mark.parametrize("status", [Adoption.Status.EXPLORING, Adoption.Status.BUILDING])
 def test_adoption_rejects_live_since_unless_live(recipe_index, status):
-    """Only a live adoption may say since when it has been live."""
+    """Only a live (or retired) adoption may have a launch date."""
     adoption = AdoptionFactory.build(
         recipe=RecipePageFactory(),
         council=CouncilFactory(),
@@ -163,7 +163,9 @@ def test_adoption_rejects_live_since_unless_live(recipe_index, status):
     with pytest.raises(ValidationError) as error:
         adoption.full_clean()
 
-    assert error.value.message_dict["live_since"] == ["Only a live adoption has a live-since date."]
+    assert error.value.message_dict["live_since"] == [
+        "Only a live or retired adoption has a launch date"
+    ]
 
 
 def test_live_adoption_may_have_live_since(recipe_index):
