@@ -166,11 +166,15 @@ def recipe_architecture(
 
 def architecture_description(architecture: dict) -> str:
     """One paragraph saying what the picture shows, for its text equivalent."""
-    steps = architecture["steps"]
-    front = [c["name"] for c in architecture["components"] if c["lane"] == "front"]
-    back = [c["name"] for c in architecture["components"] if c["lane"] == "back"]
+    # A page saved without drawing (bulk-made benchmark pages) has no picture yet.
+    steps = architecture.get("steps", [])
+    components = architecture.get("components", [])
+    front = [c["name"] for c in components if c["lane"] == "front"]
+    back = [c["name"] for c in components if c["lane"] == "back"]
     standards = list(
-        dict.fromkeys(s["name"] for c in architecture["connections"] for s in c["standards"])
+        dict.fromkeys(
+            s["name"] for c in architecture.get("connections", []) for s in c["standards"]
+        )
     )
     parts = [
         f"The resident's journey has {len(steps)} step{'s' if len(steps) != 1 else ''}.",

@@ -25,7 +25,7 @@ def test_keyboard_user_picks_a_suggestion(demo_site, page):
 def test_search_results_page_passes_axe(demo_site, page):
     """The results page with facets, highlights and pagination has no axe violations."""
     page.goto(demo_site.url + "/search/?q=waste")
-    expect(page.locator("p[role=status]")).to_contain_text("results for waste")
+    expect(page.locator("p[role=status]")).to_contain_text("results for “waste”")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
     page.goto(demo_site.url + "/search/?q=zzzzqqq")
@@ -41,6 +41,8 @@ def test_search_works_without_javascript(demo_site, browser):
     page.get_by_role("searchbox", name="Search Plumbing").fill("bins")
     page.get_by_role("button", name="Search", exact=True).first.click()
     expect(page.get_by_role("link", name="Report a missed bin collection")).to_be_visible()
-    page.get_by_role("link", name="Recipes (").click()
+    page.get_by_role("radio", name="Recipes (").check()
+    page.get_by_role("button", name="Apply filters").click()
     assert "type=recipes" in page.url
+    expect(page.get_by_role("link", name="Report a missed bin collection")).to_be_visible()
     context.close()
