@@ -34,9 +34,10 @@ class HomePage(Page):
         else:
             context.update(until_content_changes("home", home_page_context))
         # Cards show costs for the visitor's council, after the data every visitor shares.
-        assumptions = assumptions_from_request(request)
-        for name in ("newest_recipes", "most_adopted_recipes"):
-            context[name] = with_costs(context[name], assumptions)
+        with_costs(
+            [*context["newest_recipes"], *context["most_adopted_recipes"]],
+            assumptions_from_request(request),
+        )
         return context
 
 
