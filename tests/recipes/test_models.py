@@ -74,6 +74,8 @@ def test_summarise_outcomes_groups_by_metric_with_median_and_range(recipe_index)
     )
 
     summary = summarise_outcomes(Adoption.objects.prefetch_related("outcomes"))
+    assert [item.pop("unit_label") for item in summary] == ["per cent", "pounds"]
+    assert all(item.pop("latest") is not None for item in summary)
 
     assert summary == [
         {
