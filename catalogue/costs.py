@@ -579,12 +579,10 @@ def component_cost(
     return ComponentCost(component, setup, yearly, count, conforming and count > 0)
 
 
-@dataclass(frozen=True)
-class RecipeCosts:
-    components: tuple[ComponentCost, ...]
-    totals: CostTotals
+class TotalsReader:
+    """The totals of a recipe's or a basket's costs, as cost_totals worked them out, read
+    straight off it (recipe page and basket alike)."""
 
-    # The totals, as cost_totals worked them out.
     product_setup = property(lambda self: self.totals.product_setup)
     recipe_setup = property(lambda self: self.totals.recipe_setup)
     staff = property(lambda self: self.totals.staff)
@@ -593,10 +591,13 @@ class RecipeCosts:
     yearly = property(lambda self: self.totals.yearly)
     one_off = property(lambda self: self.totals.one_off)
     tco = property(lambda self: self.totals.tco)
+    assumptions = property(lambda self: self.totals.assumptions)
 
-    @property
-    def assumptions(self) -> Assumptions:
-        return self.totals.assumptions
+
+@dataclass(frozen=True)
+class RecipeCosts(TotalsReader):
+    components: tuple[ComponentCost, ...]
+    totals: CostTotals
 
     @property
     def unpriced_components(self) -> list[ComponentCost]:
@@ -657,24 +658,10 @@ class PricedLine:
 
 
 @dataclass(frozen=True)
-class BasketCosts:
+class BasketCosts(TotalsReader):
     lines: tuple[PricedLine, ...]
     totals: CostTotals
     before_sharing: CostTotals  # as if each component line were billed on its own
-
-    # The totals, as cost_totals worked them out.
-    product_setup = property(lambda self: self.totals.product_setup)
-    recipe_setup = property(lambda self: self.totals.recipe_setup)
-    staff = property(lambda self: self.totals.staff)
-    staff_by_role = property(lambda self: self.totals.staff_by_role)
-    staff_days = property(lambda self: self.totals.staff_days)
-    yearly = property(lambda self: self.totals.yearly)
-    one_off = property(lambda self: self.totals.one_off)
-    tco = property(lambda self: self.totals.tco)
-
-    @property
-    def assumptions(self) -> Assumptions:
-        return self.totals.assumptions
 
     @property
     def sharing_saving(self) -> Range:
