@@ -64,6 +64,16 @@ def shared_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def committed_db(django_db_serialized_rollback, transactional_db):
+    """A database whose writes are committed, for a live server or another process.
+
+    Django empties every table after such a test. The serialized rollback then puts back
+    what the migrations wrote (Wagtail's Moderators and Editors groups and its workflow,
+    our default search synonyms), which tests that run later rely on, whatever order
+    pytest runs them in."""
+
+
+@pytest.fixture
 def page_tree(db):
     """The home page at the site root and the recipe index at /recipes/."""
     return page_tree_ensure()

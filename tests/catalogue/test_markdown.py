@@ -164,13 +164,15 @@ def pathological(length: int) -> dict[str, str]:
 @pytest.mark.parametrize("length", [OFFERING_DESCRIPTION_MAX_LENGTH])
 @pytest.mark.parametrize("case", list(pathological(100)))
 def test_hostile_markdown_at_the_longest_allowed_length_renders_fast(case, length):
-    """Every pathological input, as long as the longest field allows, renders in well under
-    a second of CPU time (about 0.25 s at most on an idle machine; Python-Markdown took
-    3 s on 4,000 '[' and 12 s on 8,000) and comes out clean."""
+    """Every pathological input, as long as the longest field allows, renders in about a
+    second of CPU time at most and comes out clean. The ceiling is loose on purpose: an
+    idle machine takes about 0.25 s and a loaded CI machine 0.6 s, while the parsers this
+    guards against take tens of seconds (Python-Markdown took 3 s on 4,000 '[' and 12 s
+    on 8,000). The growth itself is checked by test_markdown_time_grows_linearly."""
     source = pathological(length)[case]
     assert len(source) == length
     elapsed = cpu_seconds(render_markdown, source)
-    assert elapsed < 0.6, f"{case}: {elapsed:.3f} s"
+    assert elapsed < 2.0, f"{case}: {elapsed:.3f} s"
     rendered = render_markdown(source)
     soup = BeautifulSoup(rendered, "html.parser")
     assert all(element.name in ALLOWED_TAGS for element in soup.find_all(True))
