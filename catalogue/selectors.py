@@ -262,7 +262,8 @@ class Pantry:
     adopted_components: list = field(default_factory=list)  # (component, recipes)
     adopted_offerings: list = field(default_factory=list)  # (offering, recipes)
     component_ids: frozenset = frozenset()
-    has_sample: bool = False
+    has_sample: bool = False  # of what staff entered
+    adopted_has_sample: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -311,6 +312,7 @@ def council_pantry(council: Council) -> Pantry:
             key=lambda pair: pair[0].name,
         ),
         has_sample=any(item.is_sample for item in items),
+        adopted_has_sample=kit["has_sample"],
     )
     offering_ids = {item.offering_id for item in pantry.reported_offerings} | set(offerings)
     provided = Offering.components.through.objects.filter(

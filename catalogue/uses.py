@@ -35,8 +35,9 @@ class CatalogueUses(Protocol):
 
     def adopted_kit(self, council) -> dict[str, dict[int, list]]:
         """What a council's approved adoptions of live recipes record using:
-        {"components": {component id: [recipes]}, "offerings": {offering id: [recipes]}},
-        each recipe with title and url. A fixed number of queries."""
+        {"components": {component id: [recipes]}, "offerings": {offering id: [recipes]},
+        "has_sample": whether any of those adoptions is sample data}, each recipe with
+        title and url. A fixed number of queries."""
 
 
 class NothingUsesIt:
@@ -61,7 +62,7 @@ class NothingUsesIt:
         return None
 
     def adopted_kit(self, council):
-        return {"components": {}, "offerings": {}}
+        return {"components": {}, "offerings": {}, "has_sample": False}
 
 
 _provider: CatalogueUses = NothingUsesIt()

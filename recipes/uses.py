@@ -45,7 +45,7 @@ class RecipeUses:
                 "title", "url_path"
             )
         }
-        kit = {}
+        kit = {"has_sample": False}
         for kind, through, field in (
             ("components", Adoption.components_used.through, "component_id"),
             ("offerings", Adoption.offerings_used.through, "offering_id"),
@@ -53,10 +53,11 @@ class RecipeUses:
             rows = (
                 through.objects.filter(adoption__in=adoptions)
                 .order_by(field, "adoption__recipe__title")
-                .values_list(field, "adoption__recipe_id")
+                .values_list(field, "adoption__recipe_id", "adoption__is_sample")
             )
             found: dict[int, list] = {}
-            for thing_id, recipe_id in rows:
+            for thing_id, recipe_id, is_sample in rows:
                 found.setdefault(thing_id, []).append(recipes[recipe_id])
+                kit["has_sample"] |= is_sample
             kit[kind] = found
         return kit
