@@ -239,6 +239,13 @@ def test_staff_see_how_many_of_the_recipes_components_their_council_has(client, 
     assert "private" in response["Cache-Control"]
 
 
+def test_staff_of_a_council_with_nothing_listed_are_told_so(client, kitchen):
+    client.force_login(kitchen["officer"])
+    message = parse(client.get(kitchen["recipe"].url)).find(attrs={"data-pantry-match": True})
+    assert "Your council has none of the 6 components this recipe needs yet" in text(message)
+    assert "already have" not in text(message)
+
+
 def test_no_one_else_sees_a_pantry_message(client, kitchen):
     """Not signed in, a supplier, or an account that works for no council: no message."""
     leeds_pantry(kitchen)
