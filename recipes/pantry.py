@@ -159,4 +159,7 @@ def recipe_personal_context(request, page, context: dict) -> dict:
     extra["pantry_match"] = recipe_pantry_match(page, pantry)
     extra["pantry_council"] = pantry.council if pantry else None
     extra["personal"] = pantry is not None
+    # Only measures two or more councils reported have a range to draw.
+    outcomes = extra.get("adoption_outcomes", context.get("adoption_outcomes", []))
+    extra["outcome_ranges"] = any(outcome["councils"] > 1 for outcome in outcomes)
     return extra

@@ -450,6 +450,10 @@ def test_visitors_compare_with_the_council_they_chose(client, kitchen, adopters)
     reason = text(parse(response).find(attrs={"data-like-mine": True}))
     assert "Councils like Kent come first: county councils" in reason
     assert "the council you chose" in reason
+    assert "Range across councils" in page_text(response)
+    only_kent = page_text(client.get(kitchen["recipe"].url + "?adopters=like-mine"))
+    assert "councils like Kent only" in only_kent
+    assert "Range across councils" not in only_kent  # one council's figure has no range
 
 
 def test_staff_compare_with_their_own_council_whatever_they_chose(client, kitchen, adopters):
