@@ -263,6 +263,57 @@ class CouncilMembership(models.Model):
         return reverse("council_portal:council", kwargs={"council_slug": self.council.slug})
 
 
+class CouncilPantryItem(models.Model):
+    """A component or an offering a council already runs, entered by its verified staff in
+    the council portal ("What we already run"). With the components and offerings its
+    public adoptions record (recipes, through catalogue.uses), it makes the council's
+    pantry: shown on the council's page, and counted as "already have" in its staff's
+    basket. Exactly one of component and offering is set."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="pantry_items")
+    component = models.ForeignKey(
+        "Component", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    offering = models.ForeignKey(
+        "Offering", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    is_sample = models.BooleanField("Sample data", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(component__isnull=True) ^ models.Q(offering__isnull=True),
+                name="pantry_item_of_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "component"],
+                condition=models.Q(component__isnull=False),
+                name="one_pantry_component_per_council",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "offering"],
+                condition=models.Q(offering__isnull=False),
+                name="one_pantry_offering_per_council",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council.name} runs {self.component or self.offering}"
+
+    def get_absolute_url(self):
+        return self.council.get_absolute_url() + "#pantry"
+
+
 class ServiceArea(models.Model):
     """A grouping of council services (the esd Functions list), in a two-level tree.
 

@@ -33,7 +33,7 @@ from catalogue.models import (
     OfferingComponentRank,
     Standard,
 )
-from catalogue.selectors import SUMMARY_MAX_STANDARDS, standards_mask
+from catalogue.selectors import SUMMARY_MAX_STANDARDS, pantry_have, standards_mask
 from foundations.money import format_money, format_range, pence
 
 from .costing import recipe_inputs
@@ -104,6 +104,12 @@ def basket_set_choices(*, session, choices: dict[int, str]) -> None:
         line = state["lines"].get(str(component_id))
         if line is not None:
             line["choice"] = choice
+            # "Not decided yet", chosen: their council's pantry no longer counts the line
+            # as "already have" in this basket (basket_read).
+            if choice == OPEN:
+                line["decided"] = True
+            else:
+                line.pop("decided", None)
     _store(session, state)
 
 
@@ -176,6 +182,7 @@ class Line:
     offering_count: int = 0
     conforming_count: int = 0
     offering: Offering | None = None
+    from_pantry: bool = False
     unavailable: bool = False
     estimate: Estimate | None = None
     chosen_option: Option | None = None
@@ -273,6 +280,11 @@ class Basket:
     @property
     def unavailable_count(self) -> int:
         return sum(1 for line in self.lines if line.unavailable)
+
+    @property
+    def pantry_count(self) -> int:
+        """Lines counted as "already have" because the council's pantry lists them."""
+        return sum(1 for line in self.lines if line.from_pantry)
 
     @property
     def open_count(self) -> int:
@@ -395,12 +407,17 @@ def line_required(component: Component, recipe_standard_ids: set[int]):
     return required, recommended
 
 
-def basket_read(*, session, assumptions: Assumptions | None = None) -> Basket:
+def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None) -> Basket:
     """Everything the basket shows: lines with their shortlists and costs, and the totals
     from the cost model. A fixed number of queries whatever the number of lines or the
-    size of the catalogue."""
+    size of the catalogue.
+
+    pantry (catalogue.selectors.Pantry, for a council's staff) makes every line whose
+    component the council already has "already have", unless the user chose otherwise
+    for this basket."""
     assumptions = assumptions or Assumptions()
     state = _state(session)
+    in_pantry = set(pantry_have([int(key) for key in state["lines"]], pantry))
     raw_lines = state["lines"]
     component_ids = [int(key) for key in raw_lines]
     components = {
@@ -430,11 +447,16 @@ def basket_read(*, session, assumptions: Assumptions | None = None) -> Basket:
             order.get(component.pk, []), {s.pk for s in required}
         )
         volume, label = _line_volume(line_recipes, assumptions)
+        choice = str(raw.get("choice", OPEN))
+        from_pantry = component.pk in in_pantry and (
+            choice == HAVE or (choice == OPEN and not raw.get("decided"))
+        )
         drafts.append(
             Line(
                 component=component,
                 recipes=line_recipes,
-                choice=str(raw.get("choice", OPEN)),
+                choice=HAVE if from_pantry else choice,
+                from_pantry=from_pantry,
                 required_standards=required,
                 recommended_standards=recommended,
                 volume=volume,
@@ -630,9 +652,9 @@ def _range_json(total: Range) -> dict:
     }
 
 
-def basket_save(*, session, assumptions: Assumptions) -> SavedBasket:
+def basket_save(*, session, assumptions: Assumptions, pantry=None) -> SavedBasket:
     """Store a read-only snapshot of the session basket under an unguessable id."""
-    basket = basket_read(session=session, assumptions=assumptions)
+    basket = basket_read(session=session, assumptions=assumptions, pantry=pantry)
     return SavedBasket.objects.create(snapshot=basket_snapshot(basket))
 
 

@@ -36,6 +36,38 @@ class RecipeChoiceForm(ErrorSummaryMixin, forms.Form):
         self.fields["recipe"].label_from_instance = lambda page: page.title
 
 
+class PantryComponentForm(ErrorSummaryMixin, forms.Form):
+    """Add a component to "What we already run"."""
+
+    component = forms.ModelChoiceField(
+        label="A component your council already runs",
+        queryset=Component.objects.order_by("name"),
+        empty_label="Choose a component",
+        error_messages={
+            "required": "Choose a component",
+            "invalid_choice": "Choose a component from the list",
+        },
+    )
+
+
+class PantryOfferingSearchForm(forms.Form):
+    """Find a published product to add, by name (GET, so it works without JavaScript)."""
+
+    q = forms.CharField(label="Find a product by name", max_length=100, required=False)
+
+
+class PantryOfferingForm(ErrorSummaryMixin, forms.Form):
+    """Add a published product, chosen from the search results, to "What we already run"."""
+
+    offering = forms.ModelChoiceField(
+        queryset=Offering.objects.public(),
+        error_messages={
+            "required": "Choose a product",
+            "invalid_choice": "Choose a published product",
+        },
+    )
+
+
 class OutcomeForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = AdoptionOutcome
