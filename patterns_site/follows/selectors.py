@@ -12,30 +12,39 @@ from recipes.models import RecipePage
 
 from ..models import Follow, FollowEvent
 
-# URL word -> (target field, the public things of that kind, how a person reads the kind).
+# URL word -> (target field, the public things of that kind, how a person reads the kind,
+# everything of that kind, public or not).
 KINDS = {
-    "recipe": ("recipe", lambda: RecipePage.objects.live().public(), "recipe"),
-    "component": ("component", lambda: Component.objects.all(), "component"),
-    "offering": ("offering", lambda: Offering.objects.public(), "offering"),
+    "recipe": (
+        "recipe",
+        lambda: RecipePage.objects.live().public(),
+        "recipe",
+        lambda: RecipePage.objects.all(),
+    ),
+    "component": ("component", lambda: Component.objects.all(), "component", None),
+    "offering": ("offering", lambda: Offering.objects.public(), "offering", Offering.objects.all),
     # Lists filter by the top-level areas, which cover their sub-areas' recipes.
     "service-area": (
         "service_area",
         lambda: ServiceArea.objects.filter(parent__isnull=True),
         "service area",
+        None,
     ),
 }
-KIND_OF_FIELD = {field: kind for kind, (field, _q, _label) in KINDS.items()}
 
 
-def follow_target_get(*, kind: str, slug: str):
+def follow_target_get(*, kind: str, slug: str, public: bool = True):
     """The public recipe, component, offering or top-level service area a follow URL
-    names; a 404 for anything else (a draft, a withdrawn offering, a sub-area, none)."""
+    names; a 404 for anything else (a draft, a withdrawn offering, a sub-area, none).
+    With public=False, also one no longer public, which a follower may stop following."""
     if kind not in KINDS:
         raise Http404
-    target = KINDS[kind][1]().filter(slug=slug).first()
+    field, public_things, _label, all_things = KINDS[kind]
+    things = public_things if public or all_things is None else all_things
+    target = things().filter(slug=slug).first()
     if target is None:
         raise Http404
-    return KINDS[kind][0], target
+    return field, target
 
 
 def follow_kind_of(target) -> str:
@@ -57,6 +66,15 @@ def target_url(target) -> str:
     if isinstance(target, ServiceArea):
         return f"/recipes/?service_area={target.slug}"
     return target.get_absolute_url()
+
+
+def is_public(target) -> bool:
+    """Whether a followed thing can still be seen (read from what user_follows loaded)."""
+    if isinstance(target, RecipePage):
+        return target.live
+    if isinstance(target, Offering):
+        return target.is_public
+    return True
 
 
 def is_following(*, user, target) -> bool:

@@ -16,12 +16,14 @@ from .forms import FollowForm
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_change(request, kind, slug):
     """POST follows or stops following; a GET (after signing in from the button) goes to
-    the thing's page, changing nothing. A draft, withdrawn or unknown thing is a 404."""
-    field, target = selectors.follow_target_get(kind=kind, slug=slug)
+    the thing's page, changing nothing. Following a draft, withdrawn or unknown thing is
+    a 404; one that stopped being public since can still be unfollowed."""
+    form = FollowForm(request.POST if request.method == "POST" else None)
+    following = not form.is_bound or form.data.get("action") != "unfollow"
+    field, target = selectors.follow_target_get(kind=kind, slug=slug, public=following)
     back = selectors.target_url(target)
-    if request.method != "POST":
+    if not form.is_bound:
         return redirect(back)
-    form = FollowForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("Choose follow or stop following.")
     if form.cleaned_data["action"] == "follow":
@@ -47,6 +49,7 @@ def follow_list(request):
             "kind": selectors.follow_kind_of(follow.target),
             "label": selectors.KINDS[selectors.follow_kind_of(follow.target)][2],
             "url": selectors.target_url(follow.target),
+            "public": selectors.is_public(follow.target),
         }
         for follow in selectors.user_follows(user=request.user)
     ]

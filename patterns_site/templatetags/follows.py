@@ -14,6 +14,8 @@ register = template.Library()
 @register.inclusion_tag("components/follow-button.html", takes_context=True)
 def follow_button(context, target):
     request = context["request"]
+    if getattr(request, "is_preview", False):  # an editor's preview of a draft
+        return {"hidden": True}
     kind = follow_kind_of(target)
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)

@@ -660,3 +660,28 @@ def test_digest_goes_through_notify_with_its_unsubscribe_link(kitchen, person):
     assert kwargs["email_address"] == "reader@example.com"
     assert "/accounts/unsubscribe/" in kwargs["one_click_unsubscribe_url"]
     assert kwargs["one_click_unsubscribe_url"] in kwargs["personalisation"]["body"]
+
+
+def test_a_follow_of_something_no_longer_public_can_still_be_removed(client, kitchen, person):
+    """An offering withdrawn or a recipe unpublished after it was followed stays on Your
+    follows, marked and without a link, and Stop following still works."""
+    follow(client, "offering", "paything")
+    follow(client, "recipe", "missed-bin")
+    Offering = type(kitchen["offering"])
+    Offering.objects.filter(pk=kitchen["offering"].pk).update(withdrawn_at=timezone.now())
+    kitchen["recipe"].unpublish()
+    response = client.get(reverse("follows:list"))
+    assert page_text(response).count("No longer published") == 2
+    assert not parse(response).find("a", string="PayThing")
+    assert follow(client, "offering", "paything").status_code == 404
+    for kind, slug in [("offering", "paything"), ("recipe", "missed-bin")]:
+        assert follow(client, kind, slug, action="unfollow").status_code == 302
+    assert not Follow.objects.exists()
+
+
+def test_an_editors_preview_of_a_draft_has_no_follow_button(recipe_index):
+    """A draft cannot be followed, so its preview offers nothing to follow."""
+    draft = RecipePageFactory(title="Draft recipe", live=False, publish=False)
+    response = draft.make_preview_request()
+    assert "Draft recipe" in page_text(response)
+    assert "follow" not in page_text(response).lower()
