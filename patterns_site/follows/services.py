@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -130,7 +130,14 @@ def digest_send(*, user, since, until, day) -> int:
     """Send one person's digest of the events after `since` up to `until`; 1 if sent, 0
     if there was nothing to tell them or a digest for `day` exists. A fixed number of
     queries however many events there are."""
-    events = digest_events(user=user, since=since, until=until)
+    # The same news reaches someone once, though they follow two things it is about (a
+    # new offering for a component and for a service area they both follow).
+    events = (
+        digest_events(user=user, since=since, until=until)
+        .values("headline", "summary", "path")
+        .annotate(latest=Max("created_at"))
+        .order_by("-latest", "headline")
+    )
     shown = list(events[:DIGEST_MAX_EVENTS])
     if not shown:
         return 0

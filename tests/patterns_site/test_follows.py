@@ -311,6 +311,7 @@ def test_a_new_offering_tells_component_and_service_area_followers(kitchen, pers
     service areas whose recipes use it; a later change reaches the offering's own."""
     other = UserFactory()
     services.follow_add(user=person, field="component", target=kitchen["component"])
+    services.follow_add(user=person, field="service_area", target=kitchen["area"])
     services.follow_add(user=other, field="service_area", target=kitchen["area"])
     offering = OfferingFactory(name="CoinBox", live=False, components=[kitchen["component"]])
     offering.save_revision().publish()
@@ -320,6 +321,11 @@ def test_a_new_offering_tells_component_and_service_area_followers(kitchen, pers
         (None, kitchen["area"].pk),
     }
     assert all(e.headline.startswith("New offering: CoinBox") for e in events)
+    send()
+    [message] = [m for m in mail.outbox if m.to == [person.email]]
+    # One line, though it is news for two of the things they follow.
+    assert message.body.count("New offering: CoinBox") == 1
+    assert "1 change " in message.subject
     FollowEvent.objects.all().delete()
     services.follow_add(user=person, field="offering", target=offering)
     offering.refresh_from_db()  # as the admin loads it: published once already
@@ -497,8 +503,8 @@ def test_digest_queries_are_fixed_per_user_not_per_event(kitchen):
         for user in users:
             services.follow_add(user=user, field="component", target=kitchen["component"])
             services.follow_add(user=user, field="offering", target=kitchen["offering"])
-        for _ in range(events_each):
-            event_for("component", kitchen["component"])
+        for n in range(events_each):
+            event_for("component", kitchen["component"], headline=f"Change {n}")
         with CaptureQueriesContext(connection) as queries:
             assert send() == people
         return len(queries)
