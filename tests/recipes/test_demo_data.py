@@ -410,3 +410,20 @@ def test_demo_text_has_no_stray_whitespace(demo):
 
     untidy = [text for text in strings(demo.model_dump(mode="json")) if text != text.strip()]
     assert untidy == []
+
+
+def test_the_demo_follower_gets_a_digest_of_a_real_event(first_run):
+    """The Leeds demo officer follows the missed-bin recipe; approving Wakefield's sample
+    adoption of it recorded an event, so send_digests prints a digest in the console."""
+    from django.core import mail
+
+    from patterns_site.follows.services import digest_send_all
+    from patterns_site.models import Follow
+
+    follow = Follow.objects.get()
+    assert (follow.user.email, follow.recipe.slug) == (
+        "sample.officer.leeds@example.com",
+        "report-a-missed-bin-collection",
+    )
+    assert digest_send_all() == 1
+    assert "Wakefield" in mail.outbox[-1].body and "sample data" in mail.outbox[-1].body
