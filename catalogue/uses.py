@@ -33,6 +33,10 @@ class CatalogueUses(Protocol):
     def reviews_of(self, offering) -> QuerySet | None:
         """Councils' reviews of an offering (with public(), the rule for which count)."""
 
+    def offering_reviews(self) -> QuerySet | None:
+        """Councils' reviews of any offering, with an offering field (for lists to
+        annotate each offering's rating)."""
+
 
 class NothingUsesIt:
     """The catalogue on its own: no counts to make, and empty lists."""
@@ -53,6 +57,9 @@ class NothingUsesIt:
         return None
 
     def reviews_of(self, offering):
+        return None
+
+    def offering_reviews(self):
         return None
 
 
