@@ -2,8 +2,13 @@
 council looks it up through the signed-in user's memberships, so another council's
 slugs and ids answer 404, as in the supplier portal."""
 
+import hashlib
+
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -249,13 +254,38 @@ def review_reply(request, review_id):
     )
 
 
+# How long a reporter's report of one review is remembered: reporting it again within
+# this time is thanked but neither recorded again nor counted against the rate limit.
+REPORT_REMEMBERED_SECONDS = 24 * 60 * 60
+
+
+def _reporter(request) -> str:
+    """Who is reporting, for the rate limit and for "once per review": the account when
+    signed in, otherwise the client address (as allauth's rate limits see it), hashed."""
+    if request.user.is_authenticated:
+        who = f"user:{request.user.pk}"
+    else:
+        who = f"ip:{get_adapter(request).get_client_ip(request)}"
+    return hashlib.sha256(who.encode()).hexdigest()[:32]
+
+
 @require_http_methods(FORM_METHODS)
 def review_report(request, review_id):
-    """Anyone, signed in or not, reports a public review to editors."""
+    """Anyone, signed in or not, reports a public review to editors: a few an hour each
+    (allauth's rate limits and cache, as for sign-in; 429 beyond), the same review by the
+    same reporter once."""
     review = get_object_or_404(Review.objects.public().select_related("council"), pk=review_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.review_report(review=review, reason=form.cleaned_data["reason"])
+        remembered = f"review-reported:{review.pk}:{_reporter(request)}"
+        if not cache.get(remembered):
+            action = "report_review_user" if request.user.is_authenticated else "report_review_ip"
+            if not ratelimit.consume(request, action=action):
+                # patterns_site's 429 page says what was limited and for how long.
+                request.rate_limited = {"what": "reports", "minutes": 60}
+                return ratelimit.respond_429(request)
+            services.review_report(review=review, reason=form.cleaned_data["reason"])
+            cache.set(remembered, True, REPORT_REMEMBERED_SECONDS)
         return render(request, "council_portal/review_reported.html", {"page_title": "Thank you"})
     return render(
         request,
