@@ -19,7 +19,14 @@ from catalogue.services import PortalError
 from .. import services
 from ..models import RecipePage, Review
 from . import selectors
-from .forms import AdoptionForm, RecipeChoiceForm, ReplyForm, ReportForm, ReviewForm
+from .forms import (
+    AdoptionForm,
+    OfferingFindForm,
+    RecipeChoiceForm,
+    ReplyForm,
+    ReportForm,
+    ReviewForm,
+)
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -83,8 +90,16 @@ def council(request, council_slug):
     )
 
 
-def _adoption_form_page(request, *, council, recipe, form, adoption=None, status=200):
+def _find_form(request) -> tuple[OfferingFindForm, str]:
+    """The adoption page's search for another product (GET ?find=), and what it seeks."""
+    finder = OfferingFindForm(request.GET if "find" in request.GET else None)
+    return finder, finder.cleaned_data["find"] if finder.is_valid() else ""
+
+
+def _adoption_form_page(request, *, council, recipe, form, finder, adoption=None, status=200):
     title = f"Change how {council.name} cooks this" if adoption else "Record that you cook this"
+    if finder.errors:
+        status = 400
     return render(
         request,
         "council_portal/adoption_form.html",
@@ -94,6 +109,8 @@ def _adoption_form_page(request, *, council, recipe, form, adoption=None, status
             "recipe": recipe,
             "adoption": adoption,
             "form": form,
+            "finder": finder,
+            "found": finder.is_valid() and finder.cleaned_data["find"],
             "outcomes": form.formsets["outcomes"],
             "breadcrumbs": _crumbs(_council_crumb(council), (recipe.title, "")),
         },
@@ -127,7 +144,8 @@ def adoption_create(request, council_slug):
         return redirect(
             "council_portal:adoption_edit", council_slug=council.slug, adoption_id=existing.pk
         )
-    form = AdoptionForm(request.POST or None, recipe=recipe)
+    finder, find = _find_form(request)
+    form = AdoptionForm(request.POST or None, recipe=recipe, find=find)
     if request.method == "POST" and form.is_valid():
         try:
             services.adoption_record(council=council, recipe=recipe, form=form, user=request.user)
@@ -145,6 +163,7 @@ def adoption_create(request, council_slug):
         council=council,
         recipe=recipe,
         form=form,
+        finder=finder,
         status=400 if request.method == "POST" else 200,
     )
 
@@ -161,7 +180,8 @@ def adoption_edit(request, council_slug, adoption_id):
         )
         return redirect("council_portal:council", council_slug=council.slug)
     draft = selectors.latest_version(adoption)
-    form = AdoptionForm(request.POST or None, instance=draft, recipe=adoption.recipe)
+    finder, find = _find_form(request)
+    form = AdoptionForm(request.POST or None, instance=draft, recipe=adoption.recipe, find=find)
     if request.method == "POST" and form.is_valid():
         try:
             services.adoption_update(adoption=adoption, form=form, user=request.user)
@@ -179,6 +199,7 @@ def adoption_edit(request, council_slug, adoption_id):
         council=council,
         recipe=adoption.recipe,
         form=form,
+        finder=finder,
         adoption=adoption,
         status=400 if request.method == "POST" else 200,
     )
