@@ -398,3 +398,15 @@ def test_rated_lists_make_the_same_queries_at_any_size(
         review(thing, 1 + number % 5, council)
     cache.clear()
     assert queries() == before
+
+
+@pytest.mark.parametrize("url", ["/offerings/", "/recipes/"])
+def test_on_off_filters_are_govuk_checkboxes(client, page_tree, url):
+    """'Rated 4 or more' and the other on/off filters are checkboxes, ticked when on."""
+    page = parse(client.get(url, {"rated_highly": "on"}))
+    box = page.select_one("input[name=rated_highly]")
+    assert box["type"] == "checkbox" and box.has_attr("checked")
+    assert "govuk-checkboxes__input" in box["class"]
+    assert page.select_one("input[name=open_source]") is None or (
+        page.select_one("input[name=open_source]")["type"] == "checkbox"
+    )
