@@ -2,11 +2,12 @@
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
     Count,
+    DecimalField,
     F,
     IntegerField,
     OuterRef,
@@ -36,8 +37,9 @@ from .uses import uses
 
 
 def public_offerings() -> QuerySet[Offering]:
-    """Published offerings with what a list or table shows about each."""
-    return (
+    """Published offerings with what a list or table shows about each, their councils'
+    rating included (with_ratings)."""
+    return with_ratings(
         Offering.objects.public()
         .select_related("supplier")
         .prefetch_related(
@@ -46,7 +48,9 @@ def public_offerings() -> QuerySet[Offering]:
                 "claims",
                 queryset=ConformanceClaim.objects.select_related("standard", "verified_by"),
             ),
-        )
+        ),
+        uses().offering_reviews(),
+        field="offering",
     )
 
 
@@ -398,19 +402,80 @@ def cooked_by(adoptions_using, size: int = COOKED_BY_PREVIEW_SIZE) -> tuple[list
     return list(preview), public.count()
 
 
+# An average is shown to one decimal place, half up: 4.25 shows as 4.3 everywhere.
+RATING_PLACES = Decimal("0.1")
+# "Rated 4 or more" keeps what shows as 4.0 or more.
+RATED_HIGHLY = Decimal("3.95")
+
+
+def rating_figure(count: int | None, average) -> dict:
+    """{count, average} as every page, the API and schema.org AggregateRating show them:
+    the average to one place (None with no reviews)."""
+    if not count or average is None:
+        return {"count": count or 0, "average": None}
+    return {
+        "count": count,
+        "average": Decimal(str(average)).quantize(RATING_PLACES, rounding=ROUND_HALF_UP),
+    }
+
+
 def rating_summary(reviews) -> dict:
     """How many public reviews and their average rating (None when there are none), in
-    one query: the one figure the page, the API and schema.org AggregateRating show.
-    `reviews` is a recipe's reviews or uses().reviews_of(offering) (recipes.Review, whose
-    public() is the rule for which reviews count)."""
+    one query, for one recipe or offering. `reviews` is a recipe's reviews or
+    uses().reviews_of(offering) (recipes.Review, whose public() is the rule for which
+    reviews count). Lists annotate the same figures (with_ratings, rating_of)."""
     if reviews is None:
-        return {"count": 0, "average": None}
+        return rating_figure(0, None)
     figures = reviews.public().aggregate(count=Count("pk"), average=Avg("rating"))
-    average = figures["average"]
-    return {
-        "count": figures["count"],
-        "average": round(Decimal(str(average)), 1) if average is not None else None,
-    }
+    return rating_figure(figures["count"], figures["average"])
+
+
+def with_ratings(queryset, reviews, *, field: str, council_type=None) -> QuerySet:
+    """The queryset with rating_count and rating_average (None with no reviews) from the
+    public reviews pointing at each row through `field`, as correlated subqueries: no
+    query per item, and the list can filter and sort on them. With a council_type, only
+    reviews by councils of that type count ("councils like mine").
+
+    `reviews` is recipes.Review (uses().offering_reviews() for offerings; None when
+    nothing above the catalogue records reviews)."""
+    if reviews is None:
+        return queryset.annotate(
+            rating_count=Value(0, output_field=IntegerField()),
+            rating_average=Value(None, output_field=DecimalField()),
+        )
+    mine = reviews.public().filter(**{field: OuterRef("pk")})
+    if council_type is not None:
+        mine = mine.filter(council__council_type=council_type)
+    average = (
+        mine.order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+        .annotate(average=Avg("rating"))
+        .values("average")
+    )
+    return queryset.annotate(
+        rating_count=count_of(mine),
+        rating_average=Subquery(average, output_field=DecimalField()),
+    )
+
+
+def rating_of(obj) -> dict:
+    """The rating of one row of a with_ratings queryset, as rating_summary gives it."""
+    return rating_figure(obj.rating_count, obj.rating_average)
+
+
+def best_rated_order() -> tuple:
+    """Best rated first: average, then how many reviewed, unrated last."""
+    return (F("rating_average").desc(nulls_last=True), F("rating_count").desc())
+
+
+def council_type_of(slug: str):
+    """The type of the visitor's chosen council (catalogue.cost_choice), or None: one
+    query, none without a council."""
+    if not slug:
+        return None
+    council = Council.objects.filter(slug=slug).select_related("council_type").first()
+    return council.council_type if council else None
 
 
 REVIEW_PREVIEW_SIZE = 10

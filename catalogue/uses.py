@@ -38,6 +38,9 @@ class CatalogueUses(Protocol):
         {"components": {component id: [recipes]}, "offerings": {offering id: [recipes]},
         "has_sample": whether any of those adoptions is sample data}, each recipe with
         title and url. A fixed number of queries."""
+    def offering_reviews(self) -> QuerySet | None:
+        """Councils' reviews of any offering, with an offering field (for lists to
+        annotate each offering's rating)."""
 
 
 class NothingUsesIt:
@@ -63,6 +66,8 @@ class NothingUsesIt:
 
     def adopted_kit(self, council):
         return {"components": {}, "offerings": {}, "has_sample": False}
+    def offering_reviews(self):
+        return None
 
 
 _provider: CatalogueUses = NothingUsesIt()

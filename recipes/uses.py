@@ -28,6 +28,9 @@ class RecipeUses:
     def reviews_of(self, offering):
         return Review.objects.filter(offering=offering)
 
+    def offering_reviews(self):
+        return Review.objects.filter(offering__isnull=False)
+
     def council_adoptions(self, council):
         return (
             Adoption.objects.public()
