@@ -10,7 +10,7 @@ from catalogue.models import Component, Council, Offering, ServiceArea
 from catalogue.selectors import public_reviews, published_offering_counts, rating_summary
 
 from .architecture import architecture_text
-from .models import Adoption, RecipePage, summarise_outcomes
+from .models import Adoption, RecipePage, RecipeProposal, summarise_outcomes
 
 
 def _counted(queryset, field="pk", *, distinct=False):
@@ -57,6 +57,9 @@ def recipe_detail_context(page: RecipePage) -> dict:
     ]
     rating = rating_summary(page.reviews)
     return {
+        "shared_by": RecipeProposal.objects.filter(page=page)
+        .select_related("council", "based_on")
+        .first(),
         "rating": rating,
         "reviews": public_reviews(page.reviews) if rating["count"] else [],
         "adoptions": adoptions,

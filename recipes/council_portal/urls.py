@@ -10,6 +10,8 @@ council_urls = [
     path("", views.council, name="council"),
     path("adoptions/new/", views.adoption_create, name="adoption_create"),
     path("adoptions/<id:adoption_id>/edit/", views.adoption_edit, name="adoption_edit"),
+    path("proposals/new/", views.proposal_create, name="proposal_create"),
+    path("proposals/<id:proposal_id>/", views.proposal_detail, name="proposal_detail"),
     path(
         "reviews/recipe/<id:thing_id>/",
         views.review_edit,

@@ -2,6 +2,8 @@
 council looks it up through the signed-in user's memberships, so another council's
 slugs and ids answer 404, as in the supplier portal."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +16,17 @@ from catalogue.services import PortalError
 from .. import services
 from ..models import RecipePage, Review
 from . import selectors
-from .forms import AdoptionForm, RecipeChoiceForm, ReplyForm, ReportForm, ReviewForm
+from .forms import (
+    AdoptionForm,
+    ComponentSearchForm,
+    RecipeChoiceForm,
+    RecipeProposalForm,
+    ReplyForm,
+    ReportForm,
+    ReviewForm,
+    proposal_data_with_component,
+    proposal_data_with_row,
+)
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -73,6 +85,7 @@ def council(request, council_slug):
             "council": council,
             "adoptions": selectors.council_adoptions_with_status(council),
             "reviews": selectors.council_reviews_with_status(council),
+            "proposals": selectors.council_proposals_with_status(council),
             "breadcrumbs": _crumbs((council.name, "")),
         },
     )
@@ -262,4 +275,87 @@ def review_report(request, review_id):
         "council_portal/review_report.html",
         {"page_title": "Report a review", "review": review, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def proposal_create(request, council_slug):
+    """Share a recipe or a local variation (?based_on=<recipe id> starts a variation).
+    The form posts back to itself to add rows, find a component and pick it, keeping
+    everything typed; "Send to an editor" makes one draft recipe in moderation however
+    often it is pressed."""
+    council = selectors.user_council(request.user, council_slug)
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "") if data is not None else ""
+    search = ComponentSearchForm(data)
+    found = None
+    if data is not None and action.startswith("add-"):
+        data = proposal_data_with_row(data, action.removeprefix("add-"))
+    elif data is not None and request.POST.get("pick_component"):
+        data = proposal_data_with_component(data, request.POST["pick_component"][:200])
+    form = RecipeProposalForm(data, initial=_proposal_initial(request))
+    status = 200
+    if data is not None and not action and not request.POST.get("pick_component"):
+        if form.is_valid():
+            try:
+                proposal = services.recipe_propose(
+                    council=council,
+                    user=request.user,
+                    content=form.content(),
+                    submission_key=form.details.cleaned_data["submission_key"],
+                )
+            except PortalError as problem:
+                messages.error(request, str(problem))
+                return redirect("council_portal:council", council_slug=council.slug)
+            messages.success(
+                request,
+                f"Thank you. {proposal.title} is sent to an editor. It is published, "
+                f"credited to {council.name}, once they approve it.",
+            )
+            return redirect(proposal.get_absolute_url())
+        status = 400
+    elif data is not None:
+        form.errors_hidden()
+        if action == "find-components" and search.is_valid():
+            found = selectors.components_matching(search.cleaned_data["component_query"])
+    return render(
+        request,
+        "council_portal/proposal_form.html",
+        {
+            "page_title": "Share a recipe",
+            "council": council,
+            "form": form,
+            "search": search,
+            "found": found,
+            "breadcrumbs": _crumbs(_council_crumb(council), ("Share a recipe", "")),
+        },
+        status=status,
+    )
+
+
+def _proposal_initial(request) -> dict:
+    initial = {"submission_key": uuid.uuid4(), "kind": "new"}
+    based_on = request.GET.get("based_on", "")
+    if based_on.isascii() and based_on.isdigit():
+        initial.update(kind="variation", based_on=based_on)
+    return initial
+
+
+@login_required
+@require_safe
+def proposal_detail(request, council_slug, proposal_id):
+    council = selectors.user_council(request.user, council_slug)
+    proposal = selectors.council_proposal(council, proposal_id)
+    status = selectors.single_proposal_status(proposal)
+    return render(
+        request,
+        "council_portal/proposal_detail.html",
+        {
+            "page_title": proposal.title,
+            "council": council,
+            "proposal": proposal,
+            "status": status,
+            "breadcrumbs": _crumbs(_council_crumb(council), (proposal.title, "")),
+        },
     )
