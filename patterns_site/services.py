@@ -14,7 +14,11 @@ from wagtail.models import Locale, Page, Site
 from catalogue.models import Council, CouncilMembership
 from catalogue.reference_data import reference_data_load
 from catalogue.services import component_price_summary_rebuild, moderation_workflow_ensure
-from recipes.demo_data import demo_content_load, demo_council_voices_load
+from recipes.demo_data import (
+    demo_content_load,
+    demo_council_voices_load,
+    demo_recipe_proposal_load,
+)
 from recipes.interchange import WriteReport
 from recipes.models import RecipeIndexPage
 from recipes.services import council_moderation_workflow_ensure, recipe_index_ensure
@@ -74,7 +78,9 @@ def demo_site_load(*, refresh: bool = False) -> WriteReport:
         moderation_workflow_ensure()
         council_moderation_workflow_ensure()
         council_moderation_workflow_ensure(model="review")
-        demo_council_voices_load(staff=demo_council_staff_ensure())
+        staff = demo_council_staff_ensure()
+        demo_council_voices_load(staff=staff)
+        demo_recipe_proposal_load(staff=staff)
         # Saves keep it current; one bulk rebuild makes sure after a flush or a refresh.
         component_price_summary_rebuild()
     return report
