@@ -542,8 +542,8 @@ PROPOSAL_SECTIONS = (
     ProposalSection(
         "components", ComponentRowForm, 12, 3, "Components it needs", "Component",
         "Add another component", required=True,
-        hint="The common components the service is built from, from the component list. "
-        "Type a component's name or slug, or find one below and add it.",
+        hint="The common components the service is built from. "
+        "Type the name or slug of one in the component list, or find one below and add it.",
     ),
     ProposalSection(
         "standards", StandardRowForm, 8, 1, "Standards it must meet (optional)", "Standard",

@@ -151,7 +151,7 @@ def test_staff_propose_a_recipe_that_editors_publish_credited_to_the_council(cli
     page.refresh_from_db()
     assert page.live
     public = page_text(anonymous.get(page.url))
-    assert f"Shared by Leeds City Council {CREDIT}" in public
+    assert f"Shared by Leeds City Council {CREDIT}." in public
     assert "Published" in page_text(client.get(proposal.get_absolute_url()))
 
 
@@ -203,7 +203,7 @@ def test_a_variation_is_its_own_draft_linked_to_the_recipe_it_varies(client, kit
     assert "<em>direct debit</em>" in variation["body"].source
     approve(page)
     public = page_text(client.__class__().get(RecipePage.objects.get(pk=page.pk).url))
-    assert "a local variation of Pay for a permit" in public
+    assert "A local variation of Pay for a permit." in public
 
 
 def test_a_variation_needs_its_recipe_and_what_changed(client, kitchen):
