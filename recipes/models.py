@@ -696,6 +696,16 @@ class RecipeProposal(models.Model):
 
     objects = RecipeProposalQuerySet.as_manager()
 
+    # Editors change the recipe itself (its page); here only whether it is sample data.
+    panels = [
+        FieldPanel("title", read_only=True),
+        FieldPanel("council", read_only=True),
+        FieldPanel("kind", read_only=True),
+        FieldPanel("based_on", read_only=True),
+        FieldPanel("page", read_only=True),
+        FieldPanel("is_sample"),
+    ]
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 

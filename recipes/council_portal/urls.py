@@ -29,6 +29,7 @@ council_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("record/", views.record, name="record"),
+    path("share/", views.share, name="share"),
     path("reviews/<id:review_id>/reply/", views.review_reply, name="review_reply"),
     path("reviews/<id:review_id>/report/", views.review_report, name="review_report"),
     path("<slug:council_slug>/", include(council_urls)),

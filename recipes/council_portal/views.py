@@ -75,6 +75,24 @@ def record(request):
 
 @login_required
 @require_safe
+def share(request):
+    """From a recipe page's "share your variation" link: to the proposal form of the
+    user's council, as a variation of that recipe (the portal home if they are staff of
+    several councils or none)."""
+    memberships = list(selectors.user_memberships(request.user))
+    if len(memberships) != 1:
+        return redirect("council_portal:home")
+    target = reverse(
+        "council_portal:proposal_create", kwargs={"council_slug": memberships[0].council.slug}
+    )
+    recipe_id = request.GET.get("based_on", "")
+    return redirect(
+        f"{target}?based_on={recipe_id}" if recipe_id.isascii() and recipe_id.isdigit() else target
+    )
+
+
+@login_required
+@require_safe
 def council(request, council_slug):
     council = selectors.user_council(request.user, council_slug)
     return render(

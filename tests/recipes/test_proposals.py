@@ -405,3 +405,43 @@ def test_the_council_page_makes_the_same_queries_however_many_proposals(
     for number in range(3):
         client.post(create_url(kitchen["council"]), proposal_data(kitchen, title=f"Meal {number}"))
     assert queries() == one
+
+
+def test_the_recipe_pages_link_starts_a_variation_of_it(client, kitchen):
+    """ "Share how you cook it differently" goes to the officer's council's form, as a
+    variation of that recipe."""
+    client.force_login(kitchen["officer"])
+    recipe = kitchen["recipe"]
+    assert "share how you cook it differently" in page_text(client.get(recipe.url))
+    response = client.get(reverse("council_portal:share") + f"?based_on={recipe.pk}")
+    assert response["Location"] == create_url(kitchen["council"], based_on=recipe.pk)
+    form = parse(client.get(response["Location"]))
+    assert form.find("option", attrs={"value": str(recipe.pk), "selected": True})
+
+
+def test_editors_see_who_shared_each_recipe_in_the_admin(client, kitchen):
+    """Councils say > Shared recipes lists each proposal with its council."""
+    client.force_login(kitchen["officer"])
+    client.post(create_url(kitchen["council"]), proposal_data(kitchen))
+    client.force_login(UserFactory(is_superuser=True))
+    listing = client.get(reverse("wagtailsnippets_recipes_recipeproposal:list"))
+    assert listing.status_code == 200
+    assert "Book a school meal" in page_text(listing) and "Leeds" in page_text(listing)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"steps-TOTAL_FORMS": "100000"},
+        {"steps-TOTAL_FORMS": "lots"},
+        {"components-TOTAL_FORMS": ""},
+        {"action": "add-nothing"},
+        {"submission_key": "not-a-key"},
+    ],
+)
+def test_a_tampered_form_is_an_error_never_a_500(client, kitchen, overrides):
+    """Row counts and keys that no browser sends are answered with the form again."""
+    client.force_login(kitchen["officer"])
+    response = client.post(create_url(kitchen["council"]), proposal_data(kitchen, **overrides))
+    assert response.status_code in (200, 400)
+    assert not RecipeProposal.objects.exists()
