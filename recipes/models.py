@@ -651,12 +651,6 @@ class SavedBasket(models.Model):
         return reverse("basket:saved", kwargs={"basket_id": self.id})
 
 
-class RecipeProposalQuerySet(models.QuerySet):
-    def credited(self):
-        """Proposals whose recipe an editor has published: the recipe page credits them."""
-        return self.filter(page__live=True)
-
-
 class RecipeProposal(models.Model):
     """A recipe, or a local variation of one, that a council's verified staff proposed in
     the council portal. It became a draft RecipePage under the recipe index (a variation
@@ -693,8 +687,6 @@ class RecipeProposal(models.Model):
         "Sample data", default=False, help_text="Fictional, for demonstration."
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RecipeProposalQuerySet.as_manager()
 
     # Editors change the recipe itself (its page); here only whether it is sample data.
     panels = [

@@ -147,9 +147,13 @@ def test_staff_propose_a_recipe_that_editors_publish_credited_to_the_council(cli
     anonymous = client.__class__()
     assert anonymous.get(f"/recipes/{page.slug}/").status_code == 404
 
+    mail.outbox.clear()
     approve(page)
     page.refresh_from_db()
     assert page.live
+    # Wagtail tells the proposer; they have no admin, so the email sends them to the portal.
+    told = [message for message in mail.outbox if message.to == [kitchen["officer"].email]]
+    assert told and "See it in the council portal" in told[0].body
     public = page_text(anonymous.get(page.url))
     assert f"Shared by Leeds City Council {CREDIT}." in public
     assert "Published" in page_text(client.get(proposal.get_absolute_url()))
