@@ -335,8 +335,9 @@ def proposal_create(request, council_slug):
         status = 400
     elif data is not None:
         form.errors_hidden()
-        if action == "find-components" and search.is_valid():
-            found = selectors.components_matching(search.cleaned_data["component_query"])
+        query = search.cleaned_data["component_query"] if search.is_valid() else ""
+        if action == "find-components" and query.strip():
+            found = selectors.components_matching(query)
     return render(
         request,
         "council_portal/proposal_form.html",

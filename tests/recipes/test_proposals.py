@@ -449,3 +449,42 @@ def test_a_tampered_form_is_an_error_never_a_500(client, kitchen, overrides):
     response = client.post(create_url(kitchen["council"]), proposal_data(kitchen, **overrides))
     assert response.status_code in (200, 400)
     assert not RecipeProposal.objects.exists()
+
+
+def test_pressing_enter_neither_sends_nor_adds_a_row(client, kitchen):
+    """The form's first button (the one Enter presses) searches components: with an empty
+    search it shows the form again as typed, without errors, and sends nothing."""
+    client.force_login(kitchen["officer"])
+    form = parse(client.get(create_url(kitchen["council"]))).find("main").find("form")
+    first = form.find("button", attrs={"type": "submit"})
+    assert (first["name"], first["value"]) == ("action", "find-components")
+    data = proposal_data(kitchen, action="find-components", component_query="", title="")
+    response = client.post(create_url(kitchen["council"]), data)
+    assert response.status_code == 200
+    soup = parse(response)
+    assert soup.find(class_="govuk-error-summary") is None
+    assert soup.find(id="id_summary")["value"] == data["summary"]
+    assert not RecipeProposal.objects.exists()
+
+
+def test_the_form_makes_the_same_queries_however_big_the_catalogue(client, kitchen):
+    """Components are typed or searched, never listed, and standards and recipes are read
+    once each: the form's query count does not grow with the catalogue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(kitchen["officer"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(create_url(kitchen["council"])).status_code == 200
+            response = client.post(create_url(kitchen["council"]), proposal_data(kitchen))
+            assert response.status_code == 302
+        return len(captured)
+
+    queries()  # Warms what is read once per process (content types, the workflow).
+    before = queries()
+    ComponentFactory.create_batch(5)
+    StandardFactory.create_batch(5)
+    RecipePageFactory.create_batch(3, publish=False)
+    assert queries() == before
