@@ -488,3 +488,18 @@ def test_the_form_makes_the_same_queries_however_big_the_catalogue(client, kitch
     StandardFactory.create_batch(5)
     RecipePageFactory.create_batch(3, publish=False)
     assert queries() == before
+
+
+def test_editors_find_the_draft_awaiting_review_and_can_open_it_in_the_editor(client, kitchen):
+    """The moderators' dashboard lists the proposal for review, and the page editor opens
+    it with the proposer's content in place."""
+    client.force_login(kitchen["officer"])
+    client.post(create_url(kitchen["council"]), proposal_data(kitchen))
+    page = RecipeProposal.objects.get().page
+    client.force_login(kitchen["editor"])
+    dashboard = client.get(reverse("wagtailadmin_home"))
+    assert dashboard.status_code == 200
+    assert "Book a school meal" in page_text(dashboard)
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert editor.status_code == 200
+    assert "Choose the days" in editor.content.decode()
