@@ -38,6 +38,7 @@ class CatalogueUses(Protocol):
         {"components": {component id: [recipes]}, "offerings": {offering id: [recipes]},
         "has_sample": whether any of those adoptions is sample data}, each recipe with
         title and url. A fixed number of queries."""
+
     def offering_reviews(self) -> QuerySet | None:
         """Councils' reviews of any offering, with an offering field (for lists to
         annotate each offering's rating)."""
@@ -66,6 +67,7 @@ class NothingUsesIt:
 
     def adopted_kit(self, council):
         return {"components": {}, "offerings": {}, "has_sample": False}
+
     def offering_reviews(self):
         return None
 

@@ -14,7 +14,11 @@ from wagtail.models import Locale, Page, Site
 from catalogue.models import Council, CouncilMembership
 from catalogue.reference_data import reference_data_load
 from catalogue.services import component_price_summary_rebuild, moderation_workflow_ensure
-from recipes.demo_data import demo_content_load, demo_council_voices_load
+from recipes.demo_data import (
+    demo_content_load,
+    demo_council_voices_load,
+    demo_recipe_proposal_load,
+)
 from recipes.interchange import WriteReport
 from recipes.models import RecipeIndexPage, RecipePage
 from recipes.services import council_moderation_workflow_ensure, recipe_index_ensure
@@ -80,6 +84,7 @@ def demo_site_load(*, refresh: bool = False) -> WriteReport:
         # follower something for `send_digests` to print.
         demo_follow_ensure(staff=staff)
         demo_council_voices_load(staff=staff)
+        demo_recipe_proposal_load(staff=staff)
         # Saves keep it current; one bulk rebuild makes sure after a flush or a refresh.
         component_price_summary_rebuild()
     return report

@@ -664,3 +664,68 @@ class SavedBasket(models.Model):
 
     def get_absolute_url(self):
         return reverse("basket:saved", kwargs={"basket_id": self.id})
+
+
+class RecipeProposal(models.Model):
+    """A recipe, or a local variation of one, that a council's verified staff proposed in
+    the council portal. It became a draft RecipePage under the recipe index (a variation
+    too: its own page, linked to the recipe it varies), sent to editors through the
+    page moderation workflow; once published, the page is credited to the council.
+
+    submission_key is the form's one-time key, so a double click makes one proposal. The
+    page is kept as a link that an editor may break by deleting the draft: the proposal
+    then stays, with its title, for the council's list ("not taken forward")."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "A new recipe"
+        VARIATION = "variation", "A local variation of a recipe"
+
+    page = models.OneToOneField(
+        RecipePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="recipe_proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEW)
+    based_on = models.ForeignKey(
+        RecipePage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The recipe a variation adapts.",
+    )
+    title = models.CharField(max_length=255)
+    submission_key = models.UUIDField(unique=True, editable=False)
+    is_sample = models.BooleanField(
+        "Sample data", default=False, help_text="Fictional, for demonstration."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Editors change the recipe itself (its page); here only whether it is sample data.
+    panels = [
+        FieldPanel("title", read_only=True),
+        FieldPanel("council", read_only=True),
+        FieldPanel("kind", read_only=True),
+        FieldPanel("based_on", read_only=True),
+        FieldPanel("page", read_only=True),
+        FieldPanel("is_sample"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.council.name}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "council_portal:proposal_detail",
+            kwargs={"council_slug": self.council.slug, "proposal_id": self.pk},
+        )
+
+    @property
+    def reported_by_staff(self):
+        """Every proposal that is not sample data is written by the council's staff."""
+        return not self.is_sample
