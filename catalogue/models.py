@@ -7,7 +7,7 @@ Service List are reference data loaded from real open data in fixtures/.
 """
 
 from decimal import Decimal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -334,7 +334,9 @@ class ServiceArea(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("recipes:area", kwargs={"slug": self.slug})
+        # A service area has no page of its own: the recipes filed under it are its page.
+        # (The recipe index is a Wagtail page at /recipes/, so it has no URL name.)
+        return f"/recipes/?{urlencode({'service_area': self.slug})}"
 
 
 class LocalService(index.Indexed, models.Model):
@@ -900,7 +902,19 @@ class OfferingComponentRank(models.Model):
             models.Index(
                 fields=["component", "claimed_mask", "-claimed_count", "-verified_count", "price"],
                 name="offering_rank_shortlist",
-            )
+            ),
+            # The shortlist's order within a component (recipes.basket.RANK_ORDER).
+            models.Index(
+                fields=[
+                    "component",
+                    "-claimed_count",
+                    "-verified_count",
+                    "price",
+                    "name",
+                    "offering",
+                ],
+                name="offering_rank_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["component", "offering"], name="one_rank_per_link")

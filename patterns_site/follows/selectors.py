@@ -63,8 +63,6 @@ def follow_kind_of(target) -> str:
 def target_url(target) -> str:
     if isinstance(target, RecipePage):
         return target.url
-    if isinstance(target, ServiceArea):
-        return f"/recipes/?service_area={target.slug}"
     return target.get_absolute_url()
 
 
