@@ -103,12 +103,20 @@ def test_demo_recipes_were_published_before_they_were_reviewed(client, first_run
         assert first_line == f"{page.first_published_at:%-d %B %Y}: First published", page.slug
 
 
+# Logs of what happened, not content: republishing the followed demo recipe tells its
+# follower, as publishing any recipe would.
+EVENT_LOGS = {"patterns_site.FollowEvent", "patterns_site.Digest"}
+
+
 def content_counts(counts):
     return {
         label: count
         for label, count in counts.items()
-        if label.split(".")[0] in {"catalogue", "recipes", "patterns_site"}
-        or label == "wagtailcore.Page"
+        if (
+            label.split(".")[0] in {"catalogue", "recipes", "patterns_site"}
+            or label == "wagtailcore.Page"
+        )
+        and label not in EVENT_LOGS
     }
 
 
