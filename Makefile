@@ -55,9 +55,10 @@ redis-deps: ## Debian's redis-server for the Redis outage tests (installs it if 
 	sh scripts/install-redis.sh
 
 # The embedded default that `make run` uses is SQLite, whose search backend differs from
-# PostgreSQL's: the search and filter tests run on it as well.
+# PostgreSQL's: the search and filter tests, and the basket's hand-written ranking SQL,
+# run on it as well.
 SQLITE_TESTS := tests/patterns_site/test_search.py tests/patterns_site/test_search_relevance.py \
-	tests/catalogue/test_filters.py
+	tests/catalogue/test_filters.py tests/recipes/test_basket_ranking.py
 
 test: install-test browser-deps redis-deps ## Install what tests need and run them all (PostgreSQL by default)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest

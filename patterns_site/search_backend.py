@@ -306,15 +306,41 @@ def fts5_string(text: str) -> str:
     return text.replace('"', '""')
 
 
+# SQLite's FTS5 index does not stem, so "appointment" would not find "Book appointments
+# and slots" as PostgreSQL does: a word of at least this many letters also matches the
+# words it starts (a shorter one, like "bin", would match "binary" too).
+SQLITE_PREFIX_MIN_LENGTH = 5
+
+
 class QuotedTermsMixin:
-    """A SQLite FTS5 query compiler that quotes the user's words properly."""
+    """A SQLite FTS5 query compiler that quotes the user's words properly, and matches
+    longer words by prefix in place of stemming."""
 
     def build_search_query_content(self, query, config=None):
         if isinstance(query, PlainText):
-            query = PlainText(
-                fts5_string(query.query_string), operator=query.operator, boost=query.boost
+            from modelsearch.backends.database.sqlite.query import (
+                Lexeme,
+                SearchQueryExpression,
             )
-        elif isinstance(query, Phrase):
+
+            terms = fts5_string(query.query_string).split()
+            if not terms:
+                return None
+            lexemes = None
+            for position, term in enumerate(terms):
+                last = position == len(terms) - 1
+                prefix = len(term) >= SQLITE_PREFIX_MIN_LENGTH or (
+                    last and self.LAST_TERM_IS_PREFIX
+                )
+                lexeme = Lexeme(term, prefix=prefix)
+                if lexemes is None:
+                    lexemes = lexeme
+                elif query.operator.upper() == "AND":
+                    lexemes &= lexeme
+                else:
+                    lexemes |= lexeme
+            return SearchQueryExpression(lexemes, config=config)
+        if isinstance(query, Phrase):
             query = Phrase(fts5_string(query.query_string))
         return super().build_search_query_content(query, config=config)
 

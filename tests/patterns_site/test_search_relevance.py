@@ -32,16 +32,8 @@ def test_the_set_is_large_enough():
     assert len({case["query"] for case in CASES}) == len(CASES)
 
 
-# Known misses of the SQLite (make run) backend, which PostgreSQL gets right.
-SQLITE_KNOWN_MISSES = {"book appointment"}
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case["query"] for case in CASES])
 def test_first_result_is_the_obvious_answer(client, demo_site, case):
-    from django.db import connection
-
-    if case["query"] in SQLITE_KNOWN_MISSES and connection.vendor == "sqlite":
-        pytest.xfail("SQLite's FTS5 ranks 'book appointment' below a repair recipe: known")
     response = client.get("/search/", {"q": case["query"]})
     assert response.status_code == 200
     # A title reads whole however its matched words are highlighted (<mark>s</mark>).
