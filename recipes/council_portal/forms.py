@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from modelcluster.forms import ClusterForm
 
 from catalogue.models import Component, CouncilType, Offering, Standard
@@ -736,3 +737,19 @@ class ComponentSearchForm(forms.Form):
     """The proposal form's component search (posted with the form, so nothing is lost)."""
 
     component_query = forms.CharField(label="Find a component", max_length=100, required=False)
+
+
+# What the proposal form keeps of a post (RecipeProposal.typed): everything but the
+# buttons, the search and the CSRF token.
+NOT_TYPED = {"csrfmiddlewaretoken", "action", "pick_component", "component_query"}
+
+
+def proposal_typed(data) -> dict[str, list[str]]:
+    return {key: values for key, values in data.lists() if key not in NOT_TYPED}
+
+
+def proposal_data_from_typed(typed: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in typed.items():
+        data.setlist(key, [str(value) for value in values])
+    return data

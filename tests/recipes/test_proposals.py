@@ -340,6 +340,10 @@ def proposal_paths(proposal, council_slug="leeds"):
             "council_portal:proposal_detail",
             kwargs={"council_slug": council_slug, "proposal_id": proposal.pk},
         ),
+        reverse(
+            "council_portal:proposal_edit",
+            kwargs={"council_slug": council_slug, "proposal_id": proposal.pk},
+        ),
     ]
 
 
@@ -354,11 +358,12 @@ def test_another_councils_staff_get_404_on_every_proposal_path(client, kitchen, 
     bradford = CouncilMembershipFactory(council__name="Bradford", council__slug="bradford")
     client.force_login(bradford.user)
     send = getattr(client, method)
-    paths = [*proposal_paths(proposal), proposal_paths(proposal, "bradford")[1]]
+    approve(proposal.page, action="reject", comment="Add costs.")  # so it may be changed
+    paths = [*proposal_paths(proposal), *proposal_paths(proposal, "bradford")[1:]]
     for path in paths:
         response = send(path, proposal_data(kitchen)) if method == "post" else send(path)
-        assert response.status_code in ((404, 405) if "proposals/new" not in path else (404,))
-        if method == "get" or "new" in path:
+        assert response.status_code in (404, 405), path
+        if method == "get" or not path.endswith(f"/{proposal.pk}/"):
             assert response.status_code == 404, path
     assert RecipeProposal.objects.count() == 1
     bradford_council_page = client.get(
@@ -503,3 +508,49 @@ def test_editors_find_the_draft_awaiting_review_and_can_open_it_in_the_editor(cl
     editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     assert editor.status_code == 200
     assert "Choose the days" in editor.content.decode()
+
+
+def edit_url(proposal):
+    return reverse(
+        "council_portal:proposal_edit",
+        kwargs={"council_slug": proposal.council.slug, "proposal_id": proposal.pk},
+    )
+
+
+def test_after_changes_are_requested_the_proposer_changes_it_and_sends_it_again(client, kitchen):
+    """The form comes back as they sent it (their own Markdown); what they send is a new
+    revision of the draft, back in review with the editor."""
+    client.force_login(kitchen["officer"])
+    client.post(create_url(kitchen["council"]), proposal_data(kitchen))
+    proposal = RecipeProposal.objects.get()
+    approve(proposal.page, action="reject", comment="Add the card reader.")
+    form = client.get(edit_url(proposal))
+    assert form.status_code == 200
+    assert "Add the card reader." in page_text(form)
+    assert (
+        parse(form).find(id="id_problem").get_text() == "Parents phone the school **every week**."
+    )
+    response = client.post(
+        edit_url(proposal),
+        proposal_data(kitchen, title="Book and pay for a school meal", setup_cost_max="6000"),
+    )
+    assert response["Location"] == proposal.get_absolute_url()
+    page = RecipePage.objects.get(pk=proposal.page_id)
+    assert page.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    draft = page.get_latest_revision_as_object()
+    assert (draft.title, draft.setup_cost_max) == ("Book and pay for a school meal", 6000)
+    assert RecipeProposal.objects.get().title == "Book and pay for a school meal"
+    assert RecipePage.objects.filter(proposal__isnull=False).count() == 1
+
+
+def test_a_proposal_in_review_cannot_be_changed(client, kitchen):
+    """While an editor reviews it (or once published) the change form sends the proposer
+    back, and a forged post changes nothing."""
+    client.force_login(kitchen["officer"])
+    client.post(create_url(kitchen["council"]), proposal_data(kitchen))
+    proposal = RecipeProposal.objects.get()
+    revisions = proposal.page.revisions.count()
+    assert client.get(edit_url(proposal))["Location"] == proposal.get_absolute_url()
+    client.post(edit_url(proposal), proposal_data(kitchen, title="Changed"))
+    assert proposal.page.revisions.count() == revisions
+    assert RecipeProposal.objects.get().title == "Book a school meal"
