@@ -146,6 +146,7 @@ def test_staff_propose_a_recipe_that_editors_publish_credited_to_the_council(cli
 
     anonymous = client.__class__()
     assert anonymous.get(f"/recipes/{page.slug}/").status_code == 404
+    assert "Book a school meal" not in page_text(anonymous.get("/recipes/"))
 
     mail.outbox.clear()
     approve(page)
