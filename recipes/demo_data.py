@@ -239,55 +239,5 @@ def demo_recipe_proposal_load(*, staff: dict):
         user=user,
         content=content,
         submission_key=DEMO_PROPOSAL_KEY,
-        typed=_demo_typed(content),
         is_sample=True,
     )
-
-
-def _demo_typed(content: dict) -> dict[str, list[str]]:
-    """The demo proposal as its form would have been sent (RecipeProposal.typed), so
-    "Change and send again" shows it filled in if an editor asks for changes."""
-    rows = {
-        "components": [
-            {"component": component.slug, "why": why} for component, why in content["components"]
-        ],
-        "standards": [
-            {"standard": standard.pk, "why": why} for standard, why in content["standards"]
-        ],
-        "people": [
-            {"role": role, "days": days, "notes": notes} for role, days, notes in content["people"]
-        ],
-        "steps": [{"title": title, "body": body} for title, body in content["steps"]],
-        "outcomes": content["outcomes"],
-        "needs": [],
-        "variations": [],
-    }
-    typed = {
-        "submission_key": [str(DEMO_PROPOSAL_KEY)],
-        "kind": [content["kind"]],
-        "based_on": [str(content["based_on"].pk)],
-        **{
-            name: [str(content[name])]
-            for name in (
-                "difference",
-                "title",
-                "summary",
-                "problem",
-                "when_to_use",
-                "when_not_to_use",
-                "setup_cost_min",
-                "setup_cost_max",
-                "yearly_cost_min",
-                "yearly_cost_max",
-                "staff_effort_days",
-                "weeks_to_launch",
-            )
-        },
-    }
-    for prefix, items in rows.items():
-        typed[f"{prefix}-TOTAL_FORMS"] = [str(max(len(items), 1))]
-        typed[f"{prefix}-INITIAL_FORMS"] = ["0"]
-        for number, item in enumerate(items):
-            for name, value in item.items():
-                typed[f"{prefix}-{number}-{name}"] = [str(value)]
-    return typed

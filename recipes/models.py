@@ -686,9 +686,6 @@ class RecipeProposal(models.Model):
     is_sample = models.BooleanField(
         "Sample data", default=False, help_text="Fictional, for demonstration."
     )
-    # The form as last sent, so "Change and send again" shows the staff member's own
-    # Markdown and rows (the page holds the HTML made from them, and an editor's edits).
-    typed = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Editors change the recipe itself (its page); here only whether it is sample data.

@@ -339,7 +339,7 @@ PROPOSAL_COST_FIELDS = (
 
 
 def recipe_propose(
-    *, council, user, content: dict, submission_key, typed=None, is_sample: bool = False
+    *, council, user, content: dict, submission_key, is_sample: bool = False
 ) -> RecipeProposal:
     """Make what council staff proposed a draft recipe under the recipe index, credited
     to their council, and send it to editors through the page moderation workflow (they
@@ -358,7 +358,6 @@ def recipe_propose(
                 user=user,
                 content=content,
                 submission_key=submission_key,
-                typed=typed or {},
                 is_sample=is_sample,
             )
     except IntegrityError:
@@ -374,7 +373,7 @@ def _same_council(proposal: RecipeProposal, council) -> RecipeProposal:
     return proposal
 
 
-def _recipe_propose(*, council, user, content, submission_key, typed, is_sample) -> RecipeProposal:
+def _recipe_propose(*, council, user, content, submission_key, is_sample) -> RecipeProposal:
     based_on = content["based_on"] if content["kind"] == RecipeProposal.Kind.VARIATION else None
     proposal = RecipeProposal.objects.create(
         council=council,
@@ -383,7 +382,6 @@ def _recipe_propose(*, council, user, content, submission_key, typed, is_sample)
         based_on=based_on,
         title=content["title"],
         submission_key=submission_key,
-        typed=typed,
         is_sample=is_sample,
     )
     index = recipe_index_ensure()
@@ -410,7 +408,7 @@ def _proposal_page_apply(page: RecipePage, *, content, council, based_on) -> Non
 
 
 @transaction.atomic
-def recipe_proposal_revise(*, proposal: RecipeProposal, user, content: dict, typed) -> None:
+def recipe_proposal_revise(*, proposal: RecipeProposal, user, content: dict) -> None:
     """After an editor asked for changes: the staff member's changed proposal replaces
     the draft's content (as a new revision; editors see both in its history) and goes
     back to the editor, in the same workflow."""
@@ -424,6 +422,5 @@ def recipe_proposal_revise(*, proposal: RecipeProposal, user, content: dict, typ
     _proposal_page_apply(draft, content=content, council=proposal.council, based_on=based_on)
     draft.save_revision(user=user, log_action=True)
     proposal.kind, proposal.based_on, proposal.title = content["kind"], based_on, content["title"]
-    proposal.typed = typed
-    proposal.save(update_fields=["kind", "based_on", "title", "typed"])
+    proposal.save(update_fields=["kind", "based_on", "title"])
     state.resume(user=user)

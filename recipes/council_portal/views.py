@@ -24,10 +24,9 @@ from .forms import (
     ReplyForm,
     ReportForm,
     ReviewForm,
-    proposal_data_from_typed,
     proposal_data_with_component,
     proposal_data_with_row,
-    proposal_typed,
+    proposal_form_data,
 )
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -359,7 +358,6 @@ def proposal_create(request, council_slug):
                 user=request.user,
                 content=form.content(),
                 submission_key=form.details.cleaned_data["submission_key"],
-                typed=proposal_typed(request.POST),
             )
         except PortalError as problem:
             messages.error(request, str(problem))
@@ -389,7 +387,7 @@ def proposal_edit(request, council_slug, proposal_id):
     if selectors.single_proposal_status(proposal).key != "changes_requested":
         messages.error(request, CHANGE_REFUSED)
         return redirect(proposal.get_absolute_url())
-    stored = proposal_data_from_typed(proposal.typed) if proposal.typed else None
+    stored = None if request.method == "POST" else proposal_form_data(proposal)
     form, search, found, sending = _proposal_form(request, stored=stored)
     if sending and form.is_valid():
         try:
@@ -397,7 +395,6 @@ def proposal_edit(request, council_slug, proposal_id):
                 proposal=proposal,
                 user=request.user,
                 content=form.content(),
-                typed=proposal_typed(request.POST),
             )
         except PortalError as problem:
             messages.error(request, str(problem))

@@ -511,6 +511,23 @@ def test_editors_find_the_draft_awaiting_review_and_can_open_it_in_the_editor(cl
     assert "Choose the days" in editor.content.decode()
 
 
+def form_fields(soup) -> dict:
+    """What a browser sends for the form as shown, without pressing any other button."""
+    form = soup.find("main").find("form")
+    data = {}
+    for tag in form.select("input[name]"):
+        if tag.get("type") in ("radio", "checkbox") and not tag.has_attr("checked"):
+            continue
+        data.setdefault(tag["name"], []).append(tag.get("value", ""))
+    for tag in form.select("textarea"):
+        data[tag["name"]] = [tag.get_text()]
+    for tag in form.select("select"):
+        chosen = tag.find("option", selected=True)
+        data[tag["name"]] = [chosen["value"] if chosen else ""]
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
 def edit_url(proposal):
     return reverse(
         "council_portal:proposal_edit",
@@ -519,8 +536,9 @@ def edit_url(proposal):
 
 
 def test_after_changes_are_requested_the_proposer_changes_it_and_sends_it_again(client, kitchen):
-    """The form comes back as they sent it (their own Markdown); what they send is a new
-    revision of the draft, back in review with the editor."""
+    """The form comes back filled in from the draft (an editor's edits included, its rich
+    text as plain text); what they send is a new revision of the draft, back in review
+    with the editor, and nothing of the recipe is lost on the way."""
     client.force_login(kitchen["officer"])
     client.post(create_url(kitchen["council"]), proposal_data(kitchen))
     proposal = RecipeProposal.objects.get()
@@ -528,9 +546,24 @@ def test_after_changes_are_requested_the_proposer_changes_it_and_sends_it_again(
     form = client.get(edit_url(proposal))
     assert form.status_code == 200
     assert "Add the card reader." in page_text(form)
-    assert (
-        parse(form).find(id="id_problem").get_text() == "Parents phone the school **every week**."
+    soup = parse(form)
+    assert soup.find(id="id_problem").get_text() == "Parents phone the school every week."
+    assert soup.find(id="id_components-1-component")["value"] == "online-forms"
+    assert soup.find(id="id_steps-1-body").get_text() == "Take the payment."
+    assert soup.find(id="id_needs-0-so_that")["value"] == "I do not have to phone"
+    assert soup.find(id="id_outcomes-0-value")["value"] == "80"
+    # Sent again as it came back, the recipe is the same but for the lost bold.
+    before = RecipePage.objects.get(pk=proposal.page_id).get_latest_revision_as_object()
+    response = client.post(
+        edit_url(proposal), {**form_fields(soup), "title": "Book and pay for a school meal"}
     )
+    assert response.status_code == 302
+    after = RecipePage.objects.get(pk=proposal.page_id).get_latest_revision_as_object()
+    assert [b.value["title"] for b in after.method] == [b.value["title"] for b in before.method]
+    assert after.ingredient_ids("component") == before.ingredient_ids("component")
+    assert after.ingredient_ids("standard") == before.ingredient_ids("standard")
+    assert (after.setup_cost_max, after.weeks_to_launch) == (5000, 8)
+    approve(proposal.page, action="reject", comment="And the costs.")
     response = client.post(
         edit_url(proposal),
         proposal_data(kitchen, title="Book and pay for a school meal", setup_cost_max="6000"),
