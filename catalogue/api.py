@@ -14,7 +14,15 @@ from datetime import datetime
 from django.db.models import Prefetch
 from ninja import Field, Router
 
-from foundations.api import Money, Strict, Url, absolute_url, add_resource
+from foundations.api import (
+    DecimalText,
+    Money,
+    Strict,
+    Url,
+    absolute_url,
+    add_resource,
+    decimal_text,
+)
 from foundations.money import money_text
 
 from . import selectors
@@ -26,6 +34,7 @@ from .filters import (
     SupplierFilterSet,
 )
 from .models import Component, ConformanceClaim, Offering, Standard
+from .uses import uses
 
 # The catalogue's resources. Each schema reads only what its queryset below prefetches.
 
@@ -95,6 +104,23 @@ class SupplierOut(Strict):
     resolve_url = staticmethod(absolute_url)
 
 
+class RatingOut(Strict):
+    """Councils' rating, the figure the page and its schema.org AggregateRating show."""
+
+    count: int = Field(..., description="How many councils' public reviews.")
+    average: DecimalText | None = Field(
+        ...,
+        description="Their average rating from 1 (poor) to 5, to one decimal place; "
+        "null with no reviews.",
+    )
+
+
+def resolve_rating(obj) -> dict:
+    """RatingOut from the rating a with_ratings queryset annotated."""
+    rating = selectors.rating_of(obj)
+    return {"count": rating["count"], "average": decimal_text(rating["average"])}
+
+
 class OfferingSupplier(Strict):
     slug: str
     name: str
@@ -138,9 +164,12 @@ class OfferingOut(Strict):
     open_source_licence: str
     repository_url: str
     claims: list[ClaimOut]
+    rating: RatingOut
     first_published_at: datetime | None
     last_published_at: datetime | None
     url: Url
+
+    resolve_rating = staticmethod(resolve_rating)
 
     @staticmethod
     def resolve_pricing(obj) -> dict:
@@ -198,7 +227,8 @@ def api_components():
 
 
 def api_offerings():
-    return (
+    """Published offerings, rated as on their pages (selectors.with_ratings)."""
+    return selectors.with_ratings(
         Offering.objects.public()
         .select_related("supplier")
         .prefetch_related(
@@ -210,7 +240,9 @@ def api_offerings():
                 ),
             ),
         )
-        .order_by("name")
+        .order_by("name"),
+        uses().offering_reviews(),
+        field="offering",
     )
 
 

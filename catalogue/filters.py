@@ -8,10 +8,13 @@ page, a JSON 400 in the API), never an exception. recipes.filters builds on List
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Value
 
+from . import selectors
+from .cost_choice import assumptions_from_request
 from .forms import ListFilterForm, OfferingFilterForm
 from .models import Component, ConformanceClaim, CouncilType, Offering, Standard
+from .uses import uses
 
 REGIONS = [
     "East Midlands",
@@ -76,7 +79,7 @@ class ListFilterSet(django_filters.FilterSet):
     when none is chosen; a list with a fixed order sets fixed_order instead.
     """
 
-    SORTS: dict[str, tuple[str, str]] = {}
+    SORTS: dict[str, tuple[str | tuple, str]] = {}
     default_sort = ""
     fixed_order: tuple[str, ...] = ()
     # The secondary key that makes every order stable for pagination.
@@ -105,7 +108,10 @@ class ListFilterSet(django_filters.FilterSet):
         if self.fixed_order:
             return queryset.order_by(*self.fixed_order)
         sort = self.form.cleaned_data.get("sort") or self.default_sort
-        return queryset.order_by(self.SORTS[sort][0], self.tie_breaker)
+        order = self.SORTS[sort][0]
+        return queryset.order_by(
+            *(order if isinstance(order, tuple) else (order,)), self.tie_breaker
+        )
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -113,6 +119,81 @@ class ListFilterSet(django_filters.FilterSet):
             queryset = declared.filter(queryset, data.get(name))
         by_relevance = self.order_by_relevance and not self.fixed_order and not data.get("sort")
         return self.form.search(queryset, ordered=self.ordered, by_relevance=by_relevance)
+
+
+BEST_RATED = (selectors.best_rated_order(), "Best rated by councils")
+
+
+class RatingFilters:
+    """The rating filters of a list whose queryset carries selectors.with_ratings:
+    "rated 4 or more" and "councils like mine", which counts only reviews by councils of
+    the same type as the visitor's chosen council (catalogue.cost_choice) in the figures
+    the rating filter and the best-rated sort read. Declare both filters with
+    rated_highly_filter() and like_mine_filter(), like_mine first, and say which reviews
+    count (rating_reviews, rating_field).
+
+    Without a chosen council the page offers a link to choose one instead of the
+    checkbox; sent anyway, like_mine is a form error (and the list unfiltered)."""
+
+    rating_field = ""
+
+    def rating_reviews(self):
+        raise NotImplementedError
+
+    @staticmethod
+    def rated_highly_filter():
+        return CheckboxFilter(label="Rated 4 or more by councils", method="by_rated_highly")
+
+    @staticmethod
+    def like_mine_filter():
+        return CheckboxFilter(
+            label="Count only reviews by councils like mine",
+            method="by_councils_like_mine",
+        )
+
+    @property
+    def council_type(self):
+        """The chosen council's type, or None (one query, none without a council)."""
+        if not hasattr(self, "_council_type"):
+            request = getattr(self, "request", None)
+            slug = assumptions_from_request(request).council_slug if request else ""
+            self._council_type = selectors.council_type_of(slug)
+        return self._council_type
+
+    @property
+    def form(self):
+        form = super().form
+        if "council_type" not in vars(form):
+            form.council_type = self.council_type
+            if self.council_type is not None and "like_mine" in form.fields:
+                form.fields["like_mine"].label = (
+                    f"Count only reviews by {self.council_type.plural_name_in_sentence}, "
+                    "like my council"
+                )
+        return form
+
+    @property
+    def ratings_like_mine(self):
+        """The council type whose reviews alone the list's ratings count, or None."""
+        if self.form.is_valid() and self.form.cleaned_data.get("like_mine"):
+            return self.council_type
+        return None
+
+    def by_councils_like_mine(self, queryset, name, value):
+        if not value or self.council_type is None:
+            return queryset
+        return selectors.with_ratings(
+            queryset,
+            self.rating_reviews(),
+            field=self.rating_field,
+            council_type=self.council_type,
+        )
+
+    def by_rated_highly(self, queryset, name, value):
+        if not value:
+            return queryset
+        # A float, not a Decimal: SQLite compares a Decimal parameter as text.
+        return queryset.filter(rating_average__gte=Value(float(selectors.RATED_HIGHLY)))
 
 
 class ComponentFilterSet(ListFilterSet):
@@ -162,15 +243,17 @@ class CouncilFilterSet(ListFilterSet):
     )
 
 
-class OfferingFilterSet(ListFilterSet):
+class OfferingFilterSet(RatingFilters, ListFilterSet):
     SORTS = {
         "name": ("name", "Name (A to Z)"),
         "price": ("price", "Price (lowest first)"),
         "-price": ("-price", "Price (highest first)"),
         "newest": ("-created_at", "Newest"),
+        "rating": BEST_RATED,
     }
     default_sort = "name"
-    api_filters = ("component", "hosting", "open_source")
+    api_filters = ("component", "hosting", "open_source", "rated_highly")
+    rating_field = "offering"
 
     component = django_filters.ModelChoiceFilter(
         field_name="components",
@@ -216,10 +299,15 @@ class OfferingFilterSet(ListFilterSet):
         choices=SME_CHOICES, empty_label="Any size", label="Supplier size", method="by_size"
     )
     open_source = CheckboxFilter(label="Open source only", method="by_open_source")
+    like_mine = RatingFilters.like_mine_filter()
+    rated_highly = RatingFilters.rated_highly_filter()
     sort = ListFilterSet.sort_filter(SORTS)
 
     class Meta:
         form = OfferingFilterForm
+
+    def rating_reviews(self):
+        return uses().offering_reviews()
 
     def by_standard(self, queryset, name, standard):
         claims = ConformanceClaim.objects.filter(standard=standard)

@@ -27,6 +27,17 @@ class ListFilterForm(forms.Form):
     # Fields that are not filters, so get no "remove" tag.
     not_filters = ("sort",)
 
+    # The visitor's chosen council's type, set by catalogue.filters.RatingFilters.
+    council_type = None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("like_mine") and self.council_type is None:
+            self.add_error(
+                "like_mine", "Choose your council to count only reviews by councils like yours"
+            )
+        return data
+
     def clean_q(self):
         text = self.cleaned_data.get("q") or ""
         return " ".join("".join(ch for ch in text if ch.isprintable()).split())

@@ -1,11 +1,13 @@
 """Read-side queries for catalogue pages. Each returns a queryset carrying the joins and
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
     Count,
+    DecimalField,
     F,
     IntegerField,
     OuterRef,
@@ -24,6 +26,7 @@ from .models import (
     ConformanceClaim,
     Council,
     CouncilMembership,
+    CouncilPantryItem,
     Offering,
     Standard,
     Supplier,
@@ -34,8 +37,9 @@ from .uses import uses
 
 
 def public_offerings() -> QuerySet[Offering]:
-    """Published offerings with what a list or table shows about each."""
-    return (
+    """Published offerings with what a list or table shows about each, their councils'
+    rating included (with_ratings)."""
+    return with_ratings(
         Offering.objects.public()
         .select_related("supplier")
         .prefetch_related(
@@ -44,7 +48,9 @@ def public_offerings() -> QuerySet[Offering]:
                 "claims",
                 queryset=ConformanceClaim.objects.select_related("standard", "verified_by"),
             ),
-        )
+        ),
+        uses().offering_reviews(),
+        field="offering",
     )
 
 
@@ -242,6 +248,94 @@ def user_council_memberships(user) -> QuerySet[CouncilMembership]:
     return CouncilMembership.objects.filter(user=user).select_related("council__council_type")
 
 
+# --- a council's pantry ------------------------------------------------------------------
+
+
+@dataclass
+class Pantry:
+    """What a council already runs: what its staff entered (reported_components and
+    reported_offerings, CouncilPantryItem) and what its approved adoptions record using
+    (adopted_components and adopted_offerings, each with the recipes that say so).
+    component_ids is every component it has: those listed either way, and those the
+    listed products provide. The basket's "already have" and the recipe page's "your
+    council already has" both read component_ids, so they always agree."""
+
+    council: Council
+    reported_components: list = field(default_factory=list)
+    reported_offerings: list = field(default_factory=list)
+    adopted_components: list = field(default_factory=list)  # (component, recipes)
+    adopted_offerings: list = field(default_factory=list)  # (offering, recipes)
+    component_ids: frozenset = frozenset()
+    has_sample: bool = False  # of what staff entered
+    adopted_has_sample: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.reported_components
+            or self.reported_offerings
+            or self.adopted_components
+            or self.adopted_offerings
+        )
+
+
+def council_pantry_items(council: Council) -> QuerySet[CouncilPantryItem]:
+    """The components and public offerings a council's staff entered, components first."""
+    return (
+        CouncilPantryItem.objects.filter(council=council)
+        .filter(Q(offering__isnull=True) | public_offering_q("offering__"))
+        .select_related("component", "offering__supplier")
+        .order_by(F("component__name").asc(nulls_last=True), "offering__name", "pk")
+    )
+
+
+def council_pantry(council: Council) -> Pantry:
+    """A council's pantry (see Pantry), in seven queries at any size."""
+    items = list(council_pantry_items(council))
+    kit = uses().adopted_kit(council)
+    components = Component.objects.in_bulk(list(kit["components"]))
+    offerings = Offering.objects.public().select_related("supplier").in_bulk(list(kit["offerings"]))
+    pantry = Pantry(
+        council=council,
+        reported_components=[item for item in items if item.component_id],
+        reported_offerings=[item for item in items if item.offering_id],
+        adopted_components=sorted(
+            (
+                (components[pk], recipes)
+                for pk, recipes in kit["components"].items()
+                if pk in components
+            ),
+            key=lambda pair: pair[0].name,
+        ),
+        adopted_offerings=sorted(
+            (
+                (offerings[pk], recipes)
+                for pk, recipes in kit["offerings"].items()
+                if pk in offerings
+            ),
+            key=lambda pair: pair[0].name,
+        ),
+        has_sample=any(item.is_sample for item in items),
+        adopted_has_sample=kit["has_sample"],
+    )
+    offering_ids = {item.offering_id for item in pantry.reported_offerings} | set(offerings)
+    provided = Offering.components.through.objects.filter(
+        offering_id__in=list(offering_ids)
+    ).values_list("component_id", flat=True)
+    pantry.component_ids = frozenset(
+        {item.component_id for item in pantry.reported_components} | set(components) | set(provided)
+    )
+    return pantry
+
+
+def pantry_have(component_ids, pantry: Pantry | None) -> list[int]:
+    """Which of these components (a recipe's, a basket's) the council already has, in
+    their order, without repeats: the one rule the recipe page and the basket share."""
+    if pantry is None:
+        return []
+    return [pk for pk in dict.fromkeys(component_ids) if pk in pantry.component_ids]
+
+
 # --- prices for the cost model ----------------------------------------------------------
 
 # Conformance in the price summary counts a component's first standards (by id) up to this
@@ -308,19 +402,80 @@ def cooked_by(adoptions_using, size: int = COOKED_BY_PREVIEW_SIZE) -> tuple[list
     return list(preview), public.count()
 
 
+# An average is shown to one decimal place, half up: 4.25 shows as 4.3 everywhere.
+RATING_PLACES = Decimal("0.1")
+# "Rated 4 or more" keeps what shows as 4.0 or more.
+RATED_HIGHLY = Decimal("3.95")
+
+
+def rating_figure(count: int | None, average) -> dict:
+    """{count, average} as every page, the API and schema.org AggregateRating show them:
+    the average to one place (None with no reviews)."""
+    if not count or average is None:
+        return {"count": count or 0, "average": None}
+    return {
+        "count": count,
+        "average": Decimal(str(average)).quantize(RATING_PLACES, rounding=ROUND_HALF_UP),
+    }
+
+
 def rating_summary(reviews) -> dict:
     """How many public reviews and their average rating (None when there are none), in
-    one query: the one figure the page, the API and schema.org AggregateRating show.
-    `reviews` is a recipe's reviews or uses().reviews_of(offering) (recipes.Review, whose
-    public() is the rule for which reviews count)."""
+    one query, for one recipe or offering. `reviews` is a recipe's reviews or
+    uses().reviews_of(offering) (recipes.Review, whose public() is the rule for which
+    reviews count). Lists annotate the same figures (with_ratings, rating_of)."""
     if reviews is None:
-        return {"count": 0, "average": None}
+        return rating_figure(0, None)
     figures = reviews.public().aggregate(count=Count("pk"), average=Avg("rating"))
-    average = figures["average"]
-    return {
-        "count": figures["count"],
-        "average": round(Decimal(str(average)), 1) if average is not None else None,
-    }
+    return rating_figure(figures["count"], figures["average"])
+
+
+def with_ratings(queryset, reviews, *, field: str, council_type=None) -> QuerySet:
+    """The queryset with rating_count and rating_average (None with no reviews) from the
+    public reviews pointing at each row through `field`, as correlated subqueries: no
+    query per item, and the list can filter and sort on them. With a council_type, only
+    reviews by councils of that type count ("councils like mine").
+
+    `reviews` is recipes.Review (uses().offering_reviews() for offerings; None when
+    nothing above the catalogue records reviews)."""
+    if reviews is None:
+        return queryset.annotate(
+            rating_count=Value(0, output_field=IntegerField()),
+            rating_average=Value(None, output_field=DecimalField()),
+        )
+    mine = reviews.public().filter(**{field: OuterRef("pk")})
+    if council_type is not None:
+        mine = mine.filter(council__council_type=council_type)
+    average = (
+        mine.order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+        .annotate(average=Avg("rating"))
+        .values("average")
+    )
+    return queryset.annotate(
+        rating_count=count_of(mine),
+        rating_average=Subquery(average, output_field=DecimalField()),
+    )
+
+
+def rating_of(obj) -> dict:
+    """The rating of one row of a with_ratings queryset, as rating_summary gives it."""
+    return rating_figure(obj.rating_count, obj.rating_average)
+
+
+def best_rated_order() -> tuple:
+    """Best rated first: average, then how many reviewed, unrated last."""
+    return (F("rating_average").desc(nulls_last=True), F("rating_count").desc())
+
+
+def council_type_of(slug: str):
+    """The type of the visitor's chosen council (catalogue.cost_choice), or None: one
+    query, none without a council."""
+    if not slug:
+        return None
+    council = Council.objects.filter(slug=slug).select_related("council_type").first()
+    return council.council_type if council else None
 
 
 REVIEW_PREVIEW_SIZE = 10

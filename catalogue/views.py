@@ -23,20 +23,21 @@ def filtered_list(
     per_page=PAGE_SIZE,
     decorate=list,
 ):
-    filterset = filterset_class(request.GET, queryset)
+    filterset = filterset_class(request.GET, queryset, request=request)
     form = filterset.form
     status = 200
     if filterset.is_valid():
         queryset = filterset.qs
     else:
+        # The error summary says what to change, above the list unfiltered.
         status = 400
-        queryset = queryset.none()
     page_obj = paginate(request, queryset, per_page)
     context = {
         "page_title": title,
         "breadcrumbs": [("Home", "/"), (title, "")],
         "form": form,
         "selected_filters": form.selected_filters(request.GET),
+        "ratings_like_mine": getattr(filterset, "ratings_like_mine", None),
         "page_obj": page_obj,
         context_name: decorate(page_obj.object_list),
         "result_count": page_obj.paginator.count,
@@ -179,7 +180,7 @@ def offering_detail(request, slug):
     offering = get_object_or_404(selectors.public_offerings(), slug=slug)
     cooked_by, cooked_by_total = selectors.cooked_by(uses().adoptions_using(offering))
     reviews = uses().reviews_of(offering)
-    rating = selectors.rating_summary(reviews)
+    rating = selectors.rating_of(offering)
     return render(
         request,
         "catalogue/offering_detail.html",
@@ -221,5 +222,6 @@ def council_detail(request, slug):
             "breadcrumbs": [("Home", "/"), ("Councils", "/councils/"), (council.name, "")],
             "council": council,
             "adoptions": selectors.council_adoptions(council),
+            "pantry": selectors.council_pantry(council),
         },
     )

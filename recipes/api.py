@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Router
 from wagtail.rich_text import expand_db_html
 
-from catalogue.api import CouncilTypeRef, Ref
+from catalogue.api import CouncilTypeRef, RatingOut, Ref, resolve_rating
 from catalogue.costs import Assumptions
 from catalogue.models import Component, Standard
 from foundations.api import DecimalText, Money, Strict, Url, add_resource, decimal_text
@@ -194,7 +194,10 @@ class RecipeOut(Strict):
     outcomes: list[TargetOutcome]
     variations: list[Variation]
     adoptions: list[AdoptionOut]
+    rating: RatingOut
     change_log: list[ChangeLogEntry]
+
+    resolve_rating = staticmethod(resolve_rating)
 
     @staticmethod
     def resolve_url(page, context) -> str:

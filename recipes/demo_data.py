@@ -97,6 +97,12 @@ DEMO_STAFF_ADOPTIONS = {
     "WKF": ("report-a-missed-bin-collection", ["larkspur-forms", "larkspur-casework"]),
     "LDS": ("apply-for-a-blue-badge", ["larkspur-forms"]),
 }
+# What the demo staff's councils list as already running, beside what their adoptions
+# record: council code -> (component slugs, offering slugs). Sample data, labelled so.
+DEMO_PANTRY = {
+    "LDS": (["look-up-an-address", "send-notifications"], ["govuk-notify", "govuk-pay"]),
+    "WKF": (["take-payments"], ["os-places-api"]),
+}
 DEMO_REVIEWS = [
     # council code, recipe or offering slug, rating, what worked, what did not
     ("WKF", "recipe", "report-a-missed-bin-collection", 4,
@@ -156,6 +162,31 @@ def demo_council_voices_load(*, staff: dict) -> dict[str, int]:
         )
         review.save_revision(user=staff[code]).publish()
         made["reviews"] += 1
+    made["pantry"] = demo_pantry_load(staff=staff)
+    return made
+
+
+def demo_pantry_load(*, staff: dict) -> int:
+    """The sample "What we already run" entries of the demo staff's councils (DEMO_PANTRY),
+    marked sample data. Idempotent: returns how many entries it made."""
+    from catalogue.models import Component, CouncilPantryItem, Offering
+
+    made = 0
+    for code, (component_slugs, offering_slugs) in DEMO_PANTRY.items():
+        if code not in staff:
+            continue
+        council = staff[code].council_memberships.get(council__code=code).council
+        things = [
+            *({"component": c} for c in Component.objects.filter(slug__in=component_slugs)),
+            *({"offering": o} for o in Offering.objects.filter(slug__in=offering_slugs)),
+        ]
+        for thing in things:
+            _, created = CouncilPantryItem.objects.get_or_create(
+                council=council,
+                **thing,
+                defaults={"is_sample": True, "added_by": staff[code]},
+            )
+            made += created
     return made
 
 

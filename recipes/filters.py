@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import django_filters
 
-from catalogue.filters import ListFilterSet
+from catalogue.filters import BEST_RATED, ListFilterSet, RatingFilters
 from catalogue.models import Component, CouncilType, ServiceArea, Standard
 
-from .models import Maturity
+from .models import Maturity, Review
 
 # One-off set-up cost bands, on the low end of a recipe's estimate.
 COST_BANDS = {
@@ -20,16 +20,26 @@ COST_BANDS = {
 SERVED_COUNCIL_TYPES = ["NMD", "CTY", "UA", "MD", "LBO", "SCO", "WPA"]
 
 
-class RecipeFilterSet(ListFilterSet):
+class RecipeFilterSet(RatingFilters, ListFilterSet):
     SORTS = {
         "title": ("title", "Title (A to Z)"),
         "newest": ("-first_published_at", "Newest"),
         "adopted": ("-adoption_total", "Most adopted"),
         "cheapest": ("setup_cost_min", "Lowest set-up cost"),
+        "rating": BEST_RATED,
     }
     default_sort = "title"
     tie_breaker = "title"
-    api_filters = ("service_area", "council_type", "component", "standard", "maturity", "sort")
+    api_filters = (
+        "service_area",
+        "council_type",
+        "component",
+        "standard",
+        "maturity",
+        "rated_highly",
+        "sort",
+    )
+    rating_field = "recipe"
 
     service_area = django_filters.ModelChoiceFilter(
         queryset=ServiceArea.objects.filter(parent__isnull=True),
@@ -68,7 +78,12 @@ class RecipeFilterSet(ListFilterSet):
         label="Set-up cost",
         method="in_cost_band",
     )
+    like_mine = RatingFilters.like_mine_filter()
+    rated_highly = RatingFilters.rated_highly_filter()
     sort = ListFilterSet.sort_filter(SORTS)
+
+    def rating_reviews(self):
+        return Review.objects.all()
 
     def in_area(self, queryset, name, area):
         # A top-level area covers the recipes filed under its sub-areas too.

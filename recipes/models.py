@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -320,7 +321,21 @@ class RecipePage(Page):
                 lambda: recipe_costs_for(self, assumptions),
             )
         context["assumptions"] = assumptions
+        # For this visitor only (never in the content caches above): their council's
+        # pantry and the adopters like their council.
+        from .pantry import recipe_personal_context
+
+        context.update(recipe_personal_context(request, self, context))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if context.get("adopters_invalid"):
+            response.status_code = 400
+        if context.get("personal"):
+            patch_cache_control(response, private=True)
+        return response
 
 
 class RecipeRelation(Orderable):

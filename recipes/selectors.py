@@ -7,10 +7,15 @@ from django.db.models.functions import Coalesce
 from wagtail.models import PageLogEntry
 
 from catalogue.models import Component, Council, Offering, ServiceArea
-from catalogue.selectors import public_reviews, published_offering_counts, rating_summary
+from catalogue.selectors import (
+    public_reviews,
+    published_offering_counts,
+    rating_summary,
+    with_ratings,
+)
 
 from .architecture import architecture_text
-from .models import Adoption, RecipePage, RecipeProposal, summarise_outcomes
+from .models import Adoption, RecipePage, RecipeProposal, Review, summarise_outcomes
 
 
 def _counted(queryset, field="pk", *, distinct=False):
@@ -27,15 +32,18 @@ def _counted(queryset, field="pk", *, distinct=False):
 
 
 def recipe_list():
-    """Live recipes with what a list shows: council types served and adoption counts."""
+    """Live recipes with what a list shows: council types served, adoption counts and
+    councils' rating (the page and the API read the same annotations)."""
     adoptions = Adoption.objects.public().filter(recipe=OuterRef("pk"))
-    return (
+    return with_ratings(
         RecipePage.objects.live()
         .prefetch_related("serves", "service_areas")
         .annotate(
             adoption_total=_counted(adoptions),
             live_adoptions=_counted(adoptions.filter(status=Adoption.Status.LIVE)),
-        )
+        ),
+        Review.objects.all(),
+        field="recipe",
     )
 
 

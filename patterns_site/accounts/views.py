@@ -86,10 +86,17 @@ class MovedView(RedirectView):
 
 
 def too_many_attempts(request):
-    """The page for any allauth rate limit (handler429 in the root URLconf): HTTP 429."""
+    """The page for any allauth rate limit (handler429 in the root URLconf): HTTP 429.
+    A view limiting something other than signing in says what and for how long in
+    request.rate_limited ({"what": "reports", "minutes": 60})."""
+    limited = getattr(request, "rate_limited", None) or {}
     return render(
         request,
         "429.html",
-        {"page_title": "You have tried too many times", "minutes": settings.LOGIN_LOCKOUT_MINUTES},
+        {
+            "page_title": "You have tried too many times",
+            "what": limited.get("what", ""),
+            "minutes": limited.get("minutes", settings.LOGIN_LOCKOUT_MINUTES),
+        },
         status=429,
     )

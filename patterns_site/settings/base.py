@@ -340,6 +340,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "5"))
 LOGIN_FAILURES_PER_CLIENT = int(os.environ.get("LOGIN_FAILURES_PER_CLIENT", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+REVIEW_REPORTS_PER_HOUR = int(os.environ.get("REVIEW_REPORTS_PER_HOUR", "10"))
 ACCOUNT_RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
     "login_failed": (
@@ -352,6 +353,10 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": os.environ.get("RATE_LIMIT_EMAIL_CHANGE", "5/h/user"),
     "change_password": "5/m/user",
     "confirm_email": "1/3m/key",
+    # Reports of councils' reviews (recipes.council_portal.views.review_report): per account
+    # when signed in (a council's staff may share one address), per address otherwise.
+    "report_review_user": f"{REVIEW_REPORTS_PER_HOUR}/h/user",
+    "report_review_ip": f"{REVIEW_REPORTS_PER_HOUR}/h/ip",
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -379,7 +384,14 @@ CONTENT_DATA_CACHE_SECONDS = int(
 )
 PAGE_CACHE_WATCHED_APPS = ["catalogue", "recipes", "patterns_site", "wagtailcore"]
 # Saved by visitors, shown on no cached page: saving one must not empty the cache.
-PAGE_CACHE_IGNORED_MODELS = ["recipes.SavedBasket", "catalogue.SupplierInvitation"]
+PAGE_CACHE_IGNORED_MODELS = [
+    "recipes.SavedBasket",
+    "catalogue.SupplierInvitation",
+    # A follow, an event or a digest shows on no cached page.
+    "patterns_site.Follow",
+    "patterns_site.FollowEvent",
+    "patterns_site.Digest",
+]
 
 PLUMBING_PHASE = os.environ.get("PLUMBING_PHASE", "Alpha")
 PLUMBING_FEEDBACK_URL = os.environ.get("PLUMBING_FEEDBACK_URL", "")

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from catalogue.cost_chart import basket_chart, recipe_chart
 from catalogue.markdown import render_markdown
+from catalogue.selectors import rating_of
 from foundations.forms import error_summary
 from foundations.money import as_decimal, format_money, format_range, format_rounded
 from recipes.basket import basket_size
@@ -138,6 +139,13 @@ def highlight(text, terms):
     from patterns_site.search import highlight as highlight_text
 
     return highlight_text(str(text or ""), terms)
+
+
+@register.filter
+def rating(item):
+    """The councils' rating of a listed offering or recipe (selectors.with_ratings), as
+    its page shows it."""
+    return rating_of(item)
 
 
 @register.filter

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from modelcluster.forms import ClusterForm
 
 from catalogue.models import Component, CouncilType, Offering, Standard
 from catalogue.portal.forms import TextLimitsMixin
-from catalogue.selectors import public_offerings
 from foundations.forms import ErrorSummaryMixin, anchor, field_error_summary
 
 from ..blocks import COUNCIL_TYPE_CHOICES, OUTCOME_UNIT_CHOICES
@@ -42,6 +42,38 @@ class RecipeChoiceForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipe"].queryset = RecipePage.objects.live().order_by("title")
         self.fields["recipe"].label_from_instance = lambda page: page.title
+
+
+class PantryComponentForm(ErrorSummaryMixin, forms.Form):
+    """Add a component to "What we already run"."""
+
+    component = forms.ModelChoiceField(
+        label="A component your council already runs",
+        queryset=Component.objects.order_by("name"),
+        empty_label="Choose a component",
+        error_messages={
+            "required": "Choose a component",
+            "invalid_choice": "Choose a component from the list",
+        },
+    )
+
+
+class PantryOfferingSearchForm(forms.Form):
+    """Find a published product to add, by name (GET, so it works without JavaScript)."""
+
+    q = forms.CharField(label="Find a product by name", max_length=100, required=False)
+
+
+class PantryOfferingForm(ErrorSummaryMixin, forms.Form):
+    """Add a published product, chosen from the search results, to "What we already run"."""
+
+    offering = forms.ModelChoiceField(
+        queryset=Offering.objects.public(),
+        error_messages={
+            "required": "Choose a product",
+            "invalid_choice": "Choose a published product",
+        },
+    )
 
 
 class OutcomeForm(TextLimitsMixin, forms.ModelForm):
@@ -85,6 +117,38 @@ class OutcomeForm(TextLimitsMixin, forms.ModelForm):
             self.fields[name].error_messages.update(errors)
 
 
+# How many of the products providing a recipe's components the adoption form lists, and
+# how many a search for another adds.
+OFFERINGS_SHOWN = 25
+OFFERINGS_FOUND = 25
+
+
+class ShownChoiceIterator(ModelChoiceIterator):
+    """The checkboxes of a choice field listing only its `shown` queryset, while any object
+    of its queryset validates."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.shown
+
+
+class OfferingFindForm(ErrorSummaryMixin, forms.Form):
+    """The adoption form's GET search for a product it does not list."""
+
+    find = forms.CharField(
+        label="Find another offering",
+        help_text="By name or G-Cloud service ID, among the products that provide the "
+        "recipe's components.",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search for 100 characters or fewer"},
+    )
+
+    def clean_find(self):
+        text = self.cleaned_data.get("find") or ""
+        return " ".join("".join(ch for ch in text if ch.isprintable()).split())
+
+
 class AdoptionForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
     """A council's adoption of one recipe: the components and offerings are those the
     recipe needs, so the choice stays short."""
@@ -122,22 +186,63 @@ class AdoptionForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
             "live_since": {"invalid": f"Launch date {DATE_ERROR}"},
         }
 
-    def __init__(self, *args, recipe: RecipePage, **kwargs):
+    def __init__(self, *args, recipe: RecipePage, find: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = Adoption.Status.choices
         component_ids = recipe.ingredient_ids("component")
         self.fields["components_used"].queryset = Component.objects.filter(
             pk__in=component_ids
         ).order_by("name")
-        self.fields["offerings_used"].queryset = (
-            public_offerings()
-            .filter(components__in=component_ids)
-            .distinct()
-            .order_by("name")
-            .prefetch_related(None)
-        )
-        self.fields["offerings_used"].label_from_instance = _offering_label
+        self._offering_choices(component_ids, find)
         self.fields["notes"].widget = forms.Textarea(attrs={"rows": 4})
+
+    def _offering_choices(self, component_ids, find: str):
+        """Any published product providing the recipe's components is a valid choice (and
+        any already chosen), but at marketplace scale a component has thousands: the
+        checkboxes show the first OFFERINGS_SHOWN by name, those chosen, and up to
+        OFFERINGS_FOUND that `find` matches by name or G-Cloud service ID."""
+        providing = Offering.components.through.objects.filter(
+            component_id__in=component_ids
+        ).values("offering_id")
+        recorded, sent = self._chosen_offering_ids()
+        field = self.fields["offerings_used"]
+        field.queryset = (
+            Offering.objects.public()
+            .filter(Q(pk__in=providing) | Q(pk__in=recorded))
+            .select_related("supplier")
+            .order_by("name")
+        )
+        first = field.queryset.filter(pk__in=providing).values("pk")[:OFFERINGS_SHOWN]
+        shown = Q(pk__in=first) | Q(pk__in=recorded + sent)
+        self.offerings_found = None
+        if find:
+            found = list(
+                field.queryset.filter(Q(name__icontains=find) | Q(gcloud_service_id__iexact=find))
+                .order_by("name")
+                .values_list("pk", flat=True)[:OFFERINGS_FOUND]
+            )
+            self.offerings_found = len(found)
+            shown |= Q(pk__in=found)
+        field.shown = field.queryset.filter(shown)
+        field.iterator = ShownChoiceIterator
+        field.widget.choices = field.choices
+        field.label_from_instance = _offering_label
+        self.offerings_providing = Offering.objects.public().filter(pk__in=providing).count()
+        self.offerings_shown_first = OFFERINGS_SHOWN
+        self.offerings_chosen = bool(recorded)
+
+    def _chosen_offering_ids(self) -> tuple[list[int], list[int]]:
+        """The offerings the adoption records (still valid choices when changed), and the
+        ids sent (listed again when the form comes back with errors, if valid); anything
+        not an id is left to validation."""
+
+        def ids(values):
+            values = {getattr(value, "pk", value) for value in values}
+            return sorted({int(v) for v in values if str(v).isdigit() and len(str(v)) < 12})
+
+        name = self.add_prefix("offerings_used")
+        sent = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+        return ids(self.initial.get("offerings_used") or []), ids(sent)
 
     def clean(self):
         data = super().clean()

@@ -2,12 +2,15 @@ from django.urls import include, path
 
 from catalogue import converters  # noqa: F401 - registers the id converter
 
-from . import views
+from . import pantry_views, views
 
 app_name = "council_portal"
 
 council_urls = [
     path("", views.council, name="council"),
+    path("pantry/", pantry_views.pantry, name="pantry"),
+    path("pantry/add/", pantry_views.pantry_add, name="pantry_add"),
+    path("pantry/<id:item_id>/remove/", pantry_views.pantry_remove, name="pantry_remove"),
     path("adoptions/new/", views.adoption_create, name="adoption_create"),
     path("adoptions/<id:adoption_id>/edit/", views.adoption_edit, name="adoption_edit"),
     path("proposals/new/", views.proposal_create, name="proposal_create"),

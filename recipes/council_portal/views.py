@@ -2,10 +2,14 @@
 council looks it up through the signed-in user's memberships, so another council's
 slugs and ids answer 404, as in the supplier portal."""
 
+import hashlib
 import uuid
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,6 +23,7 @@ from . import selectors
 from .forms import (
     AdoptionForm,
     ComponentSearchForm,
+    OfferingFindForm,
     RecipeChoiceForm,
     RecipeProposalForm,
     ReplyForm,
@@ -110,8 +115,16 @@ def council(request, council_slug):
     )
 
 
-def _adoption_form_page(request, *, council, recipe, form, adoption=None, status=200):
+def _find_form(request) -> tuple[OfferingFindForm, str]:
+    """The adoption page's search for another product (GET ?find=), and what it seeks."""
+    finder = OfferingFindForm(request.GET if "find" in request.GET else None)
+    return finder, finder.cleaned_data["find"] if finder.is_valid() else ""
+
+
+def _adoption_form_page(request, *, council, recipe, form, finder, adoption=None, status=200):
     title = f"Change how {council.name} cooks this" if adoption else "Record that you cook this"
+    if finder.errors:
+        status = 400
     return render(
         request,
         "council_portal/adoption_form.html",
@@ -121,6 +134,8 @@ def _adoption_form_page(request, *, council, recipe, form, adoption=None, status
             "recipe": recipe,
             "adoption": adoption,
             "form": form,
+            "finder": finder,
+            "found": finder.is_valid() and finder.cleaned_data["find"],
             "outcomes": form.formsets["outcomes"],
             "breadcrumbs": _crumbs(_council_crumb(council), (recipe.title, "")),
         },
@@ -154,7 +169,8 @@ def adoption_create(request, council_slug):
         return redirect(
             "council_portal:adoption_edit", council_slug=council.slug, adoption_id=existing.pk
         )
-    form = AdoptionForm(request.POST or None, recipe=recipe)
+    finder, find = _find_form(request)
+    form = AdoptionForm(request.POST or None, recipe=recipe, find=find)
     if request.method == "POST" and form.is_valid():
         try:
             services.adoption_record(council=council, recipe=recipe, form=form, user=request.user)
@@ -172,6 +188,7 @@ def adoption_create(request, council_slug):
         council=council,
         recipe=recipe,
         form=form,
+        finder=finder,
         status=400 if request.method == "POST" else 200,
     )
 
@@ -188,7 +205,8 @@ def adoption_edit(request, council_slug, adoption_id):
         )
         return redirect("council_portal:council", council_slug=council.slug)
     draft = selectors.latest_version(adoption)
-    form = AdoptionForm(request.POST or None, instance=draft, recipe=adoption.recipe)
+    finder, find = _find_form(request)
+    form = AdoptionForm(request.POST or None, instance=draft, recipe=adoption.recipe, find=find)
     if request.method == "POST" and form.is_valid():
         try:
             services.adoption_update(adoption=adoption, form=form, user=request.user)
@@ -206,6 +224,7 @@ def adoption_edit(request, council_slug, adoption_id):
         council=council,
         recipe=adoption.recipe,
         form=form,
+        finder=finder,
         adoption=adoption,
         status=400 if request.method == "POST" else 200,
     )
@@ -281,13 +300,38 @@ def review_reply(request, review_id):
     )
 
 
+# How long a reporter's report of one review is remembered: reporting it again within
+# this time is thanked but neither recorded again nor counted against the rate limit.
+REPORT_REMEMBERED_SECONDS = 24 * 60 * 60
+
+
+def _reporter(request) -> str:
+    """Who is reporting, for the rate limit and for "once per review": the account when
+    signed in, otherwise the client address (as allauth's rate limits see it), hashed."""
+    if request.user.is_authenticated:
+        who = f"user:{request.user.pk}"
+    else:
+        who = f"ip:{get_adapter(request).get_client_ip(request)}"
+    return hashlib.sha256(who.encode()).hexdigest()[:32]
+
+
 @require_http_methods(FORM_METHODS)
 def review_report(request, review_id):
-    """Anyone, signed in or not, reports a public review to editors."""
+    """Anyone, signed in or not, reports a public review to editors: a few an hour each
+    (allauth's rate limits and cache, as for sign-in; 429 beyond), the same review by the
+    same reporter once."""
     review = get_object_or_404(Review.objects.public().select_related("council"), pk=review_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.review_report(review=review, reason=form.cleaned_data["reason"])
+        remembered = f"review-reported:{review.pk}:{_reporter(request)}"
+        if not cache.get(remembered):
+            action = "report_review_user" if request.user.is_authenticated else "report_review_ip"
+            if not ratelimit.consume(request, action=action):
+                # patterns_site's 429 page says what was limited and for how long.
+                request.rate_limited = {"what": "reports", "minutes": 60}
+                return ratelimit.respond_429(request)
+            services.review_report(review=review, reason=form.cleaned_data["reason"])
+            cache.set(remembered, True, REPORT_REMEMBERED_SECONDS)
         return render(request, "council_portal/review_reported.html", {"page_title": "Thank you"})
     return render(
         request,

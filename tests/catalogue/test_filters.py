@@ -248,3 +248,165 @@ def test_a_bad_value_is_refused_alike_by_the_page_and_the_api(client, page_tree,
     assert api_error["status"] == 400
     (message,) = api_error["fields"][name]
     assert message in summary
+
+
+# --- councils' ratings: "best rated", "rated 4 or more", "councils like mine" -----------
+
+
+def review(thing, rating, council, **kwargs):
+    from recipes.models import Review
+
+    field = "offering" if hasattr(thing, "supplier_id") else "recipe"
+    values = {"live": True, **kwargs, field: thing}
+    return Review.objects.create(council=council, rating=rating, worked="Sample.", **values)
+
+
+def choose_council(client, council):
+    from django.core import signing
+
+    from catalogue.cost_choice import COOKIE_NAME, COOKIE_SALT
+
+    payload = {"c": council.slug, "n": council.name, "p": 100_000}
+    client.cookies[COOKIE_NAME] = signing.dumps(payload, salt=COOKIE_SALT, compress=True)
+
+
+@pytest.fixture
+def rated(offerings, page_tree):
+    """Texting Hub 4.5 by two councils, Mailer Pro 5 by one district, Open Tills unrated;
+    recipes rated alike. A hidden and an unapproved review count for nothing."""
+    from django.utils import timezone
+
+    district = CouncilTypeFactory(code="NMD", name="District council")
+    county = CouncilTypeFactory(code="CTY", name="County council")
+    stroud = CouncilFactory(name="Stroud", slug="stroud", council_type=district)
+    exeter = CouncilFactory(name="Exeter", slug="exeter", council_type=district)
+    devon = CouncilFactory(name="Devon", slug="devon", council_type=county)
+    texts, mailer, tills = (offerings[name] for name in ("texts", "mailer", "tills"))
+    review(texts, 5, devon)
+    review(texts, 4, exeter)
+    review(mailer, 5, stroud)
+    review(tills, 5, devon, hidden_at=timezone.now())
+    review(tills, 5, exeter, live=False)
+    bins = RecipePageFactory(title="Bins", slug="bins")
+    parking = RecipePageFactory(title="Parking", slug="parking")
+    RecipePageFactory(title="Allotments", slug="allotments")
+    review(bins, 3, devon)
+    review(parking, 4, stroud)
+    review(parking, 5, devon)
+    return {"stroud": stroud, "devon": devon}
+
+
+def test_best_rated_first_then_most_reviews_and_unrated_last(client, rated):
+    """'Best rated by councils' orders by average, then by how many councils reviewed,
+    unrated last; each card says its rating."""
+    response = client.get("/offerings/", {"sort": "rating"})
+    assert [text(a) for a in parse(response).select(".app-card-list h2 a")] == [
+        "Mailer Pro",
+        "Texting Hub",
+        "Open Tills",
+    ]
+    cards = text(parse(response).select_one(".app-card-list"))
+    assert "Rated 4.5 out of 5 by 2 councils" in cards
+    assert "Not yet rated by councils" in cards
+    recipes = client.get("/recipes/", {"sort": "rating"})
+    titles = [text(a) for a in parse(recipes).select(".app-card-list h2 a")]
+    assert titles == ["Parking", "Bins", "Allotments"]
+
+
+def test_rated_four_or_more_keeps_only_highly_rated(client, rated):
+    """'Rated 4 or more by councils' drops the unrated and those rated under 4."""
+    response = client.get("/offerings/", {"rated_highly": "on"})
+    assert listed(response) == ["Mailer Pro", "Texting Hub"]
+    assert listed(client.get("/recipes/", {"rated_highly": "on"})) == ["Parking"]
+    assert client.get("/api/recipes/", {"rated_highly": "true"}).json()["count"] == 1
+
+
+def test_councils_like_mine_count_only_reviews_by_the_same_type(client, rated):
+    """With Stroud (a district) chosen, only districts' reviews count: Texting Hub is 4
+    (Exeter's), Mailer Pro 5, and the card says so."""
+    choose_council(client, rated["stroud"])
+    response = client.get("/offerings/", {"like_mine": "on", "sort": "rating"})
+    assert response.status_code == 200
+    assert [text(a) for a in parse(response).select(".app-card-list h2 a")][:2] == [
+        "Mailer Pro",
+        "Texting Hub",
+    ]
+    cards = text(parse(response).select_one(".app-card-list"))
+    assert "Rated 4.0 out of 5 by 1 council like yours" in cards
+    form = parse(response).select_one("main form")
+    assert "like my council" in text(form.select_one("label[for=id_like_mine]"))
+    # Devon (a county) rated Bins 3 and Parking 5: like Devon, Parking is the only 4+.
+    choose_council(client, rated["devon"])
+    response = client.get("/recipes/", {"like_mine": "on", "rated_highly": "on"})
+    assert listed(response) == ["Parking"]
+    response = client.get("/offerings/", {"like_mine": "on", "rated_highly": "on"})
+    assert listed(response) == ["Texting Hub"]
+
+
+def test_councils_like_mine_without_a_council_offers_to_choose_one(client, rated):
+    """No council chosen: the option is a 'Choose your council' link that comes back to
+    the list; sent anyway, it is a GOV.UK error above the unfiltered list, not a 500."""
+    response = client.get("/offerings/", {"sort": "rating"})
+    link = parse(response).select_one("#id_like_mine a")
+    assert text(link) == "Choose your council"
+    assert link["href"].startswith("/costs/council/?next=/offerings/")
+    assert parse(response).select_one("input[name=like_mine]") is None
+    for url in ("/offerings/", "/recipes/"):
+        response = client.get(url, {"like_mine": "on"})
+        assert response.status_code == 400
+        summary = text(parse(response).select_one(".govuk-error-summary"))
+        assert "Choose your council" in summary
+        assert len(parse(response).select(".app-card-list h2 a")) == 3
+
+
+@pytest.mark.parametrize("params", [{"rated_highly": "maybe"}, {"sort": "ratings"}])
+def test_a_bad_rating_value_shows_the_whole_list_with_an_error(client, rated, params):
+    """An unknown rating filter or sort is an error summary above the unfiltered list."""
+    response = client.get("/offerings/", params)
+    assert response.status_code == 400
+    assert parse(response).select_one(".govuk-error-summary") is not None
+    assert listed(response) == ["Mailer Pro", "Open Tills", "Texting Hub"]
+
+
+@pytest.mark.parametrize("url", ["/offerings/", "/recipes/"])
+def test_rated_lists_make_the_same_queries_at_any_size(
+    client, rated, url, django_assert_max_num_queries
+):
+    """Sorting by rating and counting only councils like mine adds no query per item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    choose_council(client, rated["stroud"])
+    params = {"like_mine": "on", "rated_highly": "", "sort": "rating"}
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, params).status_code == 200
+        return len(captured)
+
+    from django.core.cache import cache
+
+    cache.clear()
+    before = queries()
+    for number in range(12):
+        council = CouncilFactory(council_type=rated["stroud"].council_type)
+        thing = (
+            OfferingFactory(components=[ComponentFactory()])
+            if url == "/offerings/"
+            else RecipePageFactory()
+        )
+        review(thing, 1 + number % 5, council)
+    cache.clear()
+    assert queries() == before
+
+
+@pytest.mark.parametrize("url", ["/offerings/", "/recipes/"])
+def test_on_off_filters_are_govuk_checkboxes(client, page_tree, url):
+    """'Rated 4 or more' and the other on/off filters are checkboxes, ticked when on."""
+    page = parse(client.get(url, {"rated_highly": "on"}))
+    box = page.select_one("input[name=rated_highly]")
+    assert box["type"] == "checkbox" and box.has_attr("checked")
+    assert "govuk-checkboxes__input" in box["class"]
+    assert page.select_one("input[name=open_source]") is None or (
+        page.select_one("input[name=open_source]")["type"] == "checkbox"
+    )

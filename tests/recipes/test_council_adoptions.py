@@ -6,6 +6,7 @@ council, reported by its verified staff. Another council's staff get 404 everywh
 import pytest
 from django.urls import reverse
 
+from catalogue.models import Offering
 from recipes.models import Adoption
 from recipes.services import council_moderation_workflow_ensure
 from tests.factories import (
@@ -289,3 +290,62 @@ def test_a_bad_recipe_choice_is_a_gov_uk_error(client, kitchen):
     response = client.get(create_url(kitchen["council"]) + "?recipe=nonsense")
     assert response.status_code == 400
     assert "Choose a recipe from the list" in page_text(response)
+
+
+def test_the_adoption_form_stays_short_with_thousands_of_products(client, kitchen):
+    """With many products providing the recipe's component, the form lists the first 25,
+    in as many queries as with one; 'Find another offering' (GET, by name or G-Cloud
+    service ID) adds the matches, which can then be recorded; a product that does not
+    provide the components is found by nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(kitchen["officer"])
+    url = create_url(kitchen["council"], kitchen["recipe"])
+
+    def page(extra=""):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + extra)
+        assert response.status_code == 200
+        boxes = parse(response).select("input[name=offerings_used]")
+        return response, len(boxes), len(queries)
+
+    _, few_boxes, few_queries = page()
+    assert few_boxes == 1
+    for number in range(60):
+        OfferingFactory(
+            name=f"Zed pay {number:02}",
+            components=[kitchen["component"]],
+            gcloud_service_id=f"{number:015}",
+        )
+    OfferingFactory(name="Zed unrelated", gcloud_service_id="999999999999999")
+    response, many_boxes, many_queries = page()
+    assert many_boxes == 25
+    assert many_queries == few_queries
+    assert "61 published products provide this recipe's components" in page_text(response)
+    assert "Zed pay 59" not in page_text(response)
+
+    response, boxes, _ = page("&find=zed+pay+59")
+    assert boxes == 26
+    assert "1 product matches ‘zed pay 59’" in page_text(response)
+    assert parse(response).select_one("input[name=find]")["value"] == "zed pay 59"
+    response, boxes, _ = page("&find=000000000000058")
+    assert "Zed pay 58" in page_text(response)
+    response, boxes, _ = page("&find=zed+unrelated")
+    assert boxes == 25
+    assert "No product that provides this recipe's components matches" in page_text(response)
+    response = client.get(url + "&find=" + "x" * 101)
+    assert response.status_code == 400
+    assert "Search for 100 characters or fewer" in page_text(response)
+
+    last = Offering.objects.get(name="Zed pay 59")
+    sent = client.post(url + "&find=zed+pay+59", adoption_data(kitchen, offerings_used=[last.pk]))
+    assert sent.status_code == 302
+    adoption = Adoption.objects.get()
+    assert list(adoption.offerings_used.all()) == [last]
+    # Changing it later lists what it records although it is not among the first 25.
+    approve(adoption)
+    response = client.get(edit_url(adoption))
+    assert response.status_code == 200
+    box = parse(response).find("input", attrs={"name": "offerings_used", "value": str(last.pk)})
+    assert box is not None and box.has_attr("checked")

@@ -206,3 +206,37 @@ def test_mistakes_get_a_gov_uk_error_summary(client, setting, data, message):
     assert response.status_code == 400
     assert message in page_text(response)
     assert not Review.objects.exists()
+
+
+def test_reports_are_rate_limited_per_reporter_and_once_per_review(client, setting, settings):
+    """Ten reports an hour from one address, then the GOV.UK 429 page; reporting the same
+    review again is thanked but neither recorded nor counted; another address and a
+    signed-in officer (behind the same address) have their own allowance."""
+    reviews = []
+    for number in range(12):
+        membership = CouncilMembershipFactory()
+        recipe = RecipePageFactory(title=f"Recipe {number}")
+        reviews.append(
+            Review.objects.create(council=membership.council, recipe=recipe, rating=3, worked="x")
+        )
+    Review.objects.update(live=True)
+
+    def report(client, review, address="192.0.2.1"):
+        url = reverse("council_portal:review_report", kwargs={"review_id": review.pk})
+        return client.post(url, {"reason": "Abusive"}, REMOTE_ADDR=address)
+
+    anonymous = Client()
+    for review in reviews[:10]:
+        assert report(anonymous, review).status_code == 200
+    assert report(anonymous, reviews[0]).status_code == 200  # the same again: counts once
+    assert ReviewReport.objects.count() == 10
+    limited = report(anonymous, reviews[10])
+    assert limited.status_code == 429
+    assert "You have reported a lot of reviews" in page_text(limited)
+    assert ReviewReport.objects.count() == 10
+
+    assert report(Client(), reviews[10], address="192.0.2.2").status_code == 200
+    officer = Client()
+    officer.force_login(setting["officer"].user)
+    assert report(officer, reviews[11]).status_code == 200
+    assert ReviewReport.objects.count() == 12

@@ -103,12 +103,20 @@ def test_demo_recipes_were_published_before_they_were_reviewed(client, first_run
         assert first_line == f"{page.first_published_at:%-d %B %Y}: First published", page.slug
 
 
+# Logs of what happened, not content: republishing the followed demo recipe tells its
+# follower, as publishing any recipe would.
+EVENT_LOGS = {"patterns_site.FollowEvent", "patterns_site.Digest"}
+
+
 def content_counts(counts):
     return {
         label: count
         for label, count in counts.items()
-        if label.split(".")[0] in {"catalogue", "recipes", "patterns_site"}
-        or label == "wagtailcore.Page"
+        if (
+            label.split(".")[0] in {"catalogue", "recipes", "patterns_site"}
+            or label == "wagtailcore.Page"
+        )
+        and label not in EVENT_LOGS
     }
 
 
@@ -413,6 +421,23 @@ def test_demo_text_has_no_stray_whitespace(demo):
 
     untidy = [text for text in strings(demo.model_dump(mode="json")) if text != text.strip()]
     assert untidy == []
+
+
+def test_the_demo_follower_gets_a_digest_of_a_real_event(first_run):
+    """The Leeds demo officer follows the missed-bin recipe; approving Wakefield's sample
+    adoption of it recorded an event, so send_digests prints a digest in the console."""
+    from django.core import mail
+
+    from patterns_site.follows.services import digest_send_all
+    from patterns_site.models import Follow
+
+    follow = Follow.objects.get()
+    assert (follow.user.email, follow.recipe.slug) == (
+        "sample.officer.leeds@example.com",
+        "report-a-missed-bin-collection",
+    )
+    assert digest_send_all() == 1
+    assert "Wakefield" in mail.outbox[-1].body and "sample data" in mail.outbox[-1].body
 
 
 def test_the_demo_has_a_sample_recipe_proposal_waiting_for_an_editor(client, first_run):
