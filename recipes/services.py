@@ -390,14 +390,37 @@ def _recipe_propose(*, council, user, content, submission_key, is_sample) -> Rec
         has_unpublished_changes=True,
         owner=user,
         slug=_sibling_slug(index, content["title"]),
-        **proposal_page_values(content, council=council),
     )
-    page.serves.set(content["serves"])
-    if based_on is not None:
-        page.related_links.set([RecipeRelation(related=based_on)])
+    _proposal_page_apply(page, content=content, council=council, based_on=based_on)
     index.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     proposal.page = page
     proposal.save(update_fields=["page"])
     recipe_proposal_workflow_ensure(index).start(page, user)
     return proposal
+
+
+def _proposal_page_apply(page: RecipePage, *, content, council, based_on) -> None:
+    for name, value in proposal_page_values(content, council=council).items():
+        setattr(page, name, value)
+    page.serves.set(content["serves"])
+    page.related_links.set([RecipeRelation(related=based_on)] if based_on else [])
+
+
+@transaction.atomic
+def recipe_proposal_revise(*, proposal: RecipeProposal, user, content: dict) -> None:
+    """After an editor asked for changes: the staff member's changed proposal replaces
+    the draft's content (as a new revision; editors see both in its history) and goes
+    back to the editor, in the same workflow."""
+    proposal = RecipeProposal.objects.select_for_update().get(pk=proposal.pk)
+    page = proposal.page
+    state = page.current_workflow_state if page else None
+    if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        raise PortalError("You can change a shared recipe only when an editor asks you to.")
+    based_on = content["based_on"] if content["kind"] == RecipeProposal.Kind.VARIATION else None
+    draft = page.get_latest_revision_as_object()
+    _proposal_page_apply(draft, content=content, council=proposal.council, based_on=based_on)
+    draft.save_revision(user=user, log_action=True)
+    proposal.kind, proposal.based_on, proposal.title = content["kind"], based_on, content["title"]
+    proposal.save(update_fields=["kind", "based_on", "title"])
+    state.resume(user=user)

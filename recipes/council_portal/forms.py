@@ -2,6 +2,8 @@
 supplier portal's, they keep what was typed when invalid and list errors for the GOV.UK
 error summary."""
 
+import html
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -9,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from modelcluster.forms import ClusterForm
 
 from catalogue.models import Component, CouncilType, Offering, Standard
@@ -841,3 +844,89 @@ class ComponentSearchForm(forms.Form):
     """The proposal form's component search (posted with the form, so nothing is lost)."""
 
     component_query = forms.CharField(label="Find a component", max_length=100, required=False)
+
+
+# A shared recipe sent back for changes comes back as the form, filled in from the draft
+# as it is now (with any edits an editor made). Its rich text becomes plain paragraphs
+# and bullets: the Markdown it was made from is not kept.
+HTML_BLOCK_END = re.compile(r"</(?:p|li|h[2-4]|blockquote|tr|pre)>|<br\s*/?>", re.IGNORECASE)
+HTML_LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
+HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def _html_text(value) -> str:
+    source = getattr(value, "source", value) or ""
+    text = HTML_BLOCK_END.sub("\n\n", HTML_LIST_ITEM.sub("* ", source))
+    text = html.unescape(HTML_TAG.sub("", text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def proposal_form_data(proposal: RecipeProposal) -> QueryDict:
+    """The proposal form's data from the proposal's draft (its latest revision)."""
+    draft = proposal.page.get_latest_revision_as_object()
+    variations = [block.value for block in draft.variations]
+    difference = ""
+    if (
+        proposal.kind == RecipeProposal.Kind.VARIATION
+        and variations
+        and variations[0]["title"] == f"What {proposal.council.name} changed"
+    ):
+        difference = _html_text(variations.pop(0)["body"])
+    blocks = [(block.block_type, block.value) for block in draft.ingredients]
+    rows = {
+        "needs": [
+            {"as_a": v["as_a"], "i_need": v["i_need"], "so_that": v["so_that"]}
+            for v in (block.value for block in draft.user_needs)
+        ],
+        "components": [
+            {"component": v["component"].slug, "why": v["why"]}
+            for kind, v in blocks
+            if kind == "component" and v["component"]
+        ],
+        "standards": [
+            {"standard": v["standard"].pk, "why": v["why"]}
+            for kind, v in blocks
+            if kind == "standard" and v["standard"]
+        ],
+        "people": [
+            {"role": v["role"], "days": v["days"], "notes": v["notes"]}
+            for kind, v in blocks
+            if kind == "people"
+        ],
+        "steps": [
+            {"title": v["title"], "body": _html_text(v["body"])}
+            for v in (block.value for block in draft.method)
+        ],
+        "outcomes": [
+            {name: v[name] for name in ("metric", "value", "baseline", "unit", "source")}
+            for v in (block.value for block in draft.outcomes)
+        ],
+        "variations": [
+            {"council_type": v["council_type"], "title": v["title"], "body": _html_text(v["body"])}
+            for v in variations
+        ],
+    }
+    data = QueryDict(mutable=True)
+    data.update(
+        {
+            "submission_key": str(proposal.submission_key),
+            "kind": proposal.kind,
+            "based_on": str(proposal.based_on_id or ""),
+            "difference": difference,
+            "title": draft.title,
+            "summary": draft.summary,
+            **{
+                name: _html_text(getattr(draft, name))
+                for name in ("problem", "when_to_use", "when_not_to_use")
+            },
+            **{name: str(getattr(draft, name)) for name in ProposalDetailsForm.COSTS},
+        }
+    )
+    data.setlist("serves", [str(council_type.pk) for council_type in draft.serves.all()])
+    for prefix, items in rows.items():
+        data[f"{prefix}-TOTAL_FORMS"] = str(max(len(items), 1))
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for number, item in enumerate(items):
+            for name, value in item.items():
+                data[f"{prefix}-{number}-{name}"] = "" if value is None else str(value)
+    return data

@@ -15,6 +15,7 @@ council_urls = [
     path("adoptions/<id:adoption_id>/edit/", views.adoption_edit, name="adoption_edit"),
     path("proposals/new/", views.proposal_create, name="proposal_create"),
     path("proposals/<id:proposal_id>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<id:proposal_id>/edit/", views.proposal_edit, name="proposal_edit"),
     path(
         "reviews/recipe/<id:thing_id>/",
         views.review_edit,

@@ -31,6 +31,7 @@ from .forms import (
     ReviewForm,
     proposal_data_with_component,
     proposal_data_with_row,
+    proposal_form_data,
 )
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -340,6 +341,51 @@ def review_report(request, review_id):
     )
 
 
+def _proposal_form(request, *, stored=None):
+    """The proposal form as posted (or as last sent, `stored`, when changing it), after
+    any "Add another", search or pick, which only show the form again, unjudged.
+    Returns (form, search, found components or None, whether it is being sent)."""
+    posted = request.method == "POST"
+    data = request.POST if posted else stored
+    action = request.POST.get("action", "") if posted else ""
+    picked = request.POST.get("pick_component", "")[:200] if posted else ""
+    search = ComponentSearchForm(request.POST if posted else None)
+    if action.startswith("add-"):
+        data = proposal_data_with_row(data, action.removeprefix("add-"))
+    elif picked:
+        data = proposal_data_with_component(data, picked)
+    form = RecipeProposalForm(data, initial=_proposal_initial(request))
+    sending = posted and not action and not picked
+    found = None
+    if data is not None and not sending:
+        form.errors_hidden()
+        query = search.cleaned_data["component_query"] if search.is_valid() else ""
+        if action == "find-components" and query.strip():
+            found = selectors.components_matching(query)
+    return form, search, found, sending
+
+
+def _proposal_form_page(request, *, council, form, search, found, status, proposal=None):
+    title = "Change your shared recipe" if proposal else "Share a recipe"
+    return render(
+        request,
+        "council_portal/proposal_form.html",
+        {
+            "page_title": title,
+            "council": council,
+            "form": form,
+            "search": search,
+            "found": found,
+            "proposal": proposal,
+            "editor_comment": selectors.single_proposal_status(proposal).comment
+            if proposal
+            else "",
+            "breadcrumbs": _crumbs(_council_crumb(council), (title, "")),
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(FORM_METHODS)
 def proposal_create(request, council_slug):
@@ -348,53 +394,69 @@ def proposal_create(request, council_slug):
     everything typed; "Send to an editor" makes one draft recipe in moderation however
     often it is pressed."""
     council = selectors.user_council(request.user, council_slug)
-    data = request.POST if request.method == "POST" else None
-    action = request.POST.get("action", "") if data is not None else ""
-    search = ComponentSearchForm(data)
-    found = None
-    if data is not None and action.startswith("add-"):
-        data = proposal_data_with_row(data, action.removeprefix("add-"))
-    elif data is not None and request.POST.get("pick_component"):
-        data = proposal_data_with_component(data, request.POST["pick_component"][:200])
-    form = RecipeProposalForm(data, initial=_proposal_initial(request))
-    status = 200
-    if data is not None and not action and not request.POST.get("pick_component"):
-        if form.is_valid():
-            try:
-                proposal = services.recipe_propose(
-                    council=council,
-                    user=request.user,
-                    content=form.content(),
-                    submission_key=form.details.cleaned_data["submission_key"],
-                )
-            except PortalError as problem:
-                messages.error(request, str(problem))
-                return redirect("council_portal:council", council_slug=council.slug)
-            messages.success(
-                request,
-                f"Thank you. {proposal.title} is sent to an editor. It is published, "
-                f"credited to {council.name}, once they approve it.",
+    form, search, found, sending = _proposal_form(request)
+    if sending and form.is_valid():
+        try:
+            proposal = services.recipe_propose(
+                council=council,
+                user=request.user,
+                content=form.content(),
+                submission_key=form.details.cleaned_data["submission_key"],
             )
-            return redirect(proposal.get_absolute_url())
-        status = 400
-    elif data is not None:
-        form.errors_hidden()
-        query = search.cleaned_data["component_query"] if search.is_valid() else ""
-        if action == "find-components" and query.strip():
-            found = selectors.components_matching(query)
-    return render(
+        except PortalError as problem:
+            messages.error(request, str(problem))
+            return redirect("council_portal:council", council_slug=council.slug)
+        messages.success(
+            request,
+            f"Thank you. {proposal.title} is sent to an editor. It is published, "
+            f"credited to {council.name}, once they approve it.",
+        )
+        return redirect(proposal.get_absolute_url())
+    return _proposal_form_page(
         request,
-        "council_portal/proposal_form.html",
-        {
-            "page_title": "Share a recipe",
-            "council": council,
-            "form": form,
-            "search": search,
-            "found": found,
-            "breadcrumbs": _crumbs(_council_crumb(council), ("Share a recipe", "")),
-        },
-        status=status,
+        council=council,
+        form=form,
+        search=search,
+        found=found,
+        status=400 if sending else 200,
     )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def proposal_edit(request, council_slug, proposal_id):
+    """Change a shared recipe an editor sent back with a comment, and send it again."""
+    council = selectors.user_council(request.user, council_slug)
+    proposal = selectors.council_proposal(council, proposal_id)
+    if selectors.single_proposal_status(proposal).key != "changes_requested":
+        messages.error(request, CHANGE_REFUSED)
+        return redirect(proposal.get_absolute_url())
+    stored = None if request.method == "POST" else proposal_form_data(proposal)
+    form, search, found, sending = _proposal_form(request, stored=stored)
+    if sending and form.is_valid():
+        try:
+            services.recipe_proposal_revise(
+                proposal=proposal,
+                user=request.user,
+                content=form.content(),
+            )
+        except PortalError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, "Thank you. Your changes are sent to the editor.")
+        return redirect(proposal.get_absolute_url())
+    return _proposal_form_page(
+        request,
+        council=council,
+        form=form,
+        search=search,
+        found=found,
+        proposal=proposal,
+        status=400 if sending else 200,
+    )
+
+
+CHANGE_REFUSED = "You can change a shared recipe only when an editor asks you to."
 
 
 def _proposal_initial(request) -> dict:

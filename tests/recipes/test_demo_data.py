@@ -482,3 +482,9 @@ def test_the_demo_has_a_sample_recipe_proposal_waiting_for_an_editor(client, fir
     portal = client.get(proposal.get_absolute_url())
     assert "Sample data" in text(parse(portal).find("main"))
     assert client.__class__().get(proposal.page.url or "/recipes/x/").status_code == 404
+    # Sent back for changes, it comes back filled in from its draft, valid as it is.
+    from recipes.council_portal.forms import RecipeProposalForm, proposal_form_data
+
+    form = RecipeProposalForm(proposal_form_data(proposal))
+    assert form.is_valid(), form.error_summary()
+    assert form.content()["title"] == proposal.title
