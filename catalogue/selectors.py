@@ -232,6 +232,11 @@ def council_adoptions(council: Council):
     return uses().council_adoptions(council)
 
 
+def council_shared_recipes(council: Council) -> list:
+    """The published recipes a council's staff shared (title, url, is_sample)."""
+    return uses().council_shared_recipes(council)
+
+
 def councils_for_email(email: str) -> QuerySet[Council]:
     """The councils whose staff domains include this address's domain exactly (several for
     councils that share staff, none for any other address)."""

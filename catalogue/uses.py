@@ -43,6 +43,10 @@ class CatalogueUses(Protocol):
         """Councils' reviews of any offering, with an offering field (for lists to
         annotate each offering's rating)."""
 
+    def council_shared_recipes(self, council) -> list:
+        """The live recipes a council's staff shared, each with title, url and
+        is_sample. One query."""
+
 
 class NothingUsesIt:
     """The catalogue on its own: no counts to make, and empty lists."""
@@ -70,6 +74,9 @@ class NothingUsesIt:
 
     def offering_reviews(self):
         return None
+
+    def council_shared_recipes(self, council):
+        return []
 
 
 _provider: CatalogueUses = NothingUsesIt()

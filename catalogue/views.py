@@ -223,5 +223,6 @@ def council_detail(request, slug):
             "council": council,
             "adoptions": selectors.council_adoptions(council),
             "pantry": selectors.council_pantry(council),
+            "shared_recipes": selectors.council_shared_recipes(council),
         },
     )

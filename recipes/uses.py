@@ -3,7 +3,7 @@ starts: which live recipes need a component or a standard, and which a council r
 
 from catalogue.models import Component, Offering, Standard
 
-from .models import Adoption, RecipePage, Review
+from .models import Adoption, RecipePage, RecipeProposal, Review
 
 
 class RecipeUses:
@@ -30,6 +30,18 @@ class RecipeUses:
 
     def offering_reviews(self):
         return Review.objects.filter(offering__isnull=False)
+
+    def council_shared_recipes(self, council):
+        return [
+            {
+                "title": proposal.page.title,
+                "url": proposal.page.url,
+                "is_sample": proposal.is_sample,
+            }
+            for proposal in RecipeProposal.objects.filter(council=council, page__live=True)
+            .select_related("page")
+            .order_by("page__title")
+        ]
 
     def council_adoptions(self, council):
         return (

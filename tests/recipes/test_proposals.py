@@ -147,6 +147,8 @@ def test_staff_propose_a_recipe_that_editors_publish_credited_to_the_council(cli
     anonymous = client.__class__()
     assert anonymous.get(f"/recipes/{page.slug}/").status_code == 404
     assert "Book a school meal" not in page_text(anonymous.get("/recipes/"))
+    council_url = kitchen["council"].get_absolute_url()
+    assert "Recipes it shared" not in page_text(anonymous.get(council_url))
 
     mail.outbox.clear()
     approve(page)
@@ -157,6 +159,8 @@ def test_staff_propose_a_recipe_that_editors_publish_credited_to_the_council(cli
     assert told and "See it in the council portal" in told[0].body
     public = page_text(anonymous.get(page.url))
     assert f"Shared by Leeds City Council {CREDIT}." in public
+    shared = parse(anonymous.get(council_url)).find(id="shared").find_next("ul")
+    assert [link["href"] for link in shared.find_all("a")] == [page.url]
     assert "Published" in page_text(client.get(proposal.get_absolute_url()))
 
 
