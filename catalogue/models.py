@@ -7,7 +7,7 @@ Service List are reference data loaded from real open data in fixtures/.
 """
 
 from decimal import Decimal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -263,6 +263,57 @@ class CouncilMembership(models.Model):
         return reverse("council_portal:council", kwargs={"council_slug": self.council.slug})
 
 
+class CouncilPantryItem(models.Model):
+    """A component or an offering a council already runs, entered by its verified staff in
+    the council portal ("What we already run"). With the components and offerings its
+    public adoptions record (recipes, through catalogue.uses), it makes the council's
+    pantry: shown on the council's page, and counted as "already have" in its staff's
+    basket. Exactly one of component and offering is set."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="pantry_items")
+    component = models.ForeignKey(
+        "Component", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    offering = models.ForeignKey(
+        "Offering", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    is_sample = models.BooleanField("Sample data", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(component__isnull=True) ^ models.Q(offering__isnull=True),
+                name="pantry_item_of_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "component"],
+                condition=models.Q(component__isnull=False),
+                name="one_pantry_component_per_council",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "offering"],
+                condition=models.Q(offering__isnull=False),
+                name="one_pantry_offering_per_council",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council.name} runs {self.component or self.offering}"
+
+    def get_absolute_url(self):
+        return self.council.get_absolute_url() + "#pantry"
+
+
 class ServiceArea(models.Model):
     """A grouping of council services (the esd Functions list), in a two-level tree.
 
@@ -283,7 +334,9 @@ class ServiceArea(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("recipes:area", kwargs={"slug": self.slug})
+        # A service area has no page of its own: the recipes filed under it are its page.
+        # (The recipe index is a Wagtail page at /recipes/, so it has no URL name.)
+        return f"/recipes/?{urlencode({'service_area': self.slug})}"
 
 
 class LocalService(index.Indexed, models.Model):
@@ -849,7 +902,19 @@ class OfferingComponentRank(models.Model):
             models.Index(
                 fields=["component", "claimed_mask", "-claimed_count", "-verified_count", "price"],
                 name="offering_rank_shortlist",
-            )
+            ),
+            # The shortlist's order within a component (recipes.basket.RANK_ORDER).
+            models.Index(
+                fields=[
+                    "component",
+                    "-claimed_count",
+                    "-verified_count",
+                    "price",
+                    "name",
+                    "offering",
+                ],
+                name="offering_rank_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["component", "offering"], name="one_rank_per_link")

@@ -1,6 +1,7 @@
 """Read-side queries for catalogue pages. Each returns a queryset carrying the joins and
 prefetches its page needs, so a page makes the same number of queries at any size."""
 
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -25,6 +26,7 @@ from .models import (
     ConformanceClaim,
     Council,
     CouncilMembership,
+    CouncilPantryItem,
     Offering,
     Standard,
     Supplier,
@@ -244,6 +246,94 @@ def user_council_memberships(user) -> QuerySet[CouncilMembership]:
     if not user.is_authenticated:
         return CouncilMembership.objects.none()
     return CouncilMembership.objects.filter(user=user).select_related("council__council_type")
+
+
+# --- a council's pantry ------------------------------------------------------------------
+
+
+@dataclass
+class Pantry:
+    """What a council already runs: what its staff entered (reported_components and
+    reported_offerings, CouncilPantryItem) and what its approved adoptions record using
+    (adopted_components and adopted_offerings, each with the recipes that say so).
+    component_ids is every component it has: those listed either way, and those the
+    listed products provide. The basket's "already have" and the recipe page's "your
+    council already has" both read component_ids, so they always agree."""
+
+    council: Council
+    reported_components: list = field(default_factory=list)
+    reported_offerings: list = field(default_factory=list)
+    adopted_components: list = field(default_factory=list)  # (component, recipes)
+    adopted_offerings: list = field(default_factory=list)  # (offering, recipes)
+    component_ids: frozenset = frozenset()
+    has_sample: bool = False  # of what staff entered
+    adopted_has_sample: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.reported_components
+            or self.reported_offerings
+            or self.adopted_components
+            or self.adopted_offerings
+        )
+
+
+def council_pantry_items(council: Council) -> QuerySet[CouncilPantryItem]:
+    """The components and public offerings a council's staff entered, components first."""
+    return (
+        CouncilPantryItem.objects.filter(council=council)
+        .filter(Q(offering__isnull=True) | public_offering_q("offering__"))
+        .select_related("component", "offering__supplier")
+        .order_by(F("component__name").asc(nulls_last=True), "offering__name", "pk")
+    )
+
+
+def council_pantry(council: Council) -> Pantry:
+    """A council's pantry (see Pantry), in seven queries at any size."""
+    items = list(council_pantry_items(council))
+    kit = uses().adopted_kit(council)
+    components = Component.objects.in_bulk(list(kit["components"]))
+    offerings = Offering.objects.public().select_related("supplier").in_bulk(list(kit["offerings"]))
+    pantry = Pantry(
+        council=council,
+        reported_components=[item for item in items if item.component_id],
+        reported_offerings=[item for item in items if item.offering_id],
+        adopted_components=sorted(
+            (
+                (components[pk], recipes)
+                for pk, recipes in kit["components"].items()
+                if pk in components
+            ),
+            key=lambda pair: pair[0].name,
+        ),
+        adopted_offerings=sorted(
+            (
+                (offerings[pk], recipes)
+                for pk, recipes in kit["offerings"].items()
+                if pk in offerings
+            ),
+            key=lambda pair: pair[0].name,
+        ),
+        has_sample=any(item.is_sample for item in items),
+        adopted_has_sample=kit["has_sample"],
+    )
+    offering_ids = {item.offering_id for item in pantry.reported_offerings} | set(offerings)
+    provided = Offering.components.through.objects.filter(
+        offering_id__in=list(offering_ids)
+    ).values_list("component_id", flat=True)
+    pantry.component_ids = frozenset(
+        {item.component_id for item in pantry.reported_components} | set(components) | set(provided)
+    )
+    return pantry
+
+
+def pantry_have(component_ids, pantry: Pantry | None) -> list[int]:
+    """Which of these components (a recipe's, a basket's) the council already has, in
+    their order, without repeats: the one rule the recipe page and the basket share."""
+    if pantry is None:
+        return []
+    return [pk for pk in dict.fromkeys(component_ids) if pk in pantry.component_ids]
 
 
 # --- prices for the cost model ----------------------------------------------------------

@@ -20,6 +20,7 @@ from wagtail.models import WorkflowState
 
 from .models import (
     CouncilMembership,
+    CouncilPantryItem,
     Offering,
     Supplier,
     SupplierInvitation,
@@ -386,6 +387,47 @@ def council_memberships_sync(*, user, verified_emails) -> list[CouncilMembership
                 user=user, council=council, defaults={"email": email}
             )
     return list(CouncilMembership.objects.filter(user=user).select_related("council"))
+
+
+# --- a council's pantry ------------------------------------------------------------------
+
+# More than any council runs; stops a scripted client filling the table.
+PANTRY_MAX_ITEMS = 300
+
+
+def council_pantry_add(*, council, user, component=None, offering=None) -> bool:
+    """Record that the council already runs a component or a (public) offering. Returns
+    False when it was already listed; PortalError when the pantry is full or the offering
+    is not public."""
+    if (component is None) == (offering is None):
+        raise ValueError("Give a component or an offering")
+    if offering is not None and not Offering.objects.public().filter(pk=offering.pk).exists():
+        raise PortalError("Choose a published product")
+    thing = {"component": component} if component is not None else {"offering": offering}
+    with transaction.atomic():
+        if CouncilPantryItem.objects.filter(council=council, **thing).exists():
+            return False
+        if CouncilPantryItem.objects.filter(council=council).count() >= PANTRY_MAX_ITEMS:
+            raise PortalError(
+                f"Your council lists {PANTRY_MAX_ITEMS} things already: remove one first"
+            )
+        _, created = CouncilPantryItem.objects.get_or_create(
+            council=council, **thing, defaults={"added_by": user}
+        )
+    return created
+
+
+def council_pantry_remove(*, council, item_id: int) -> CouncilPantryItem | None:
+    """Take one of the council's own entries out of its pantry (None if it has no such
+    entry: another council's id removes nothing)."""
+    item = (
+        CouncilPantryItem.objects.filter(council=council, pk=item_id)
+        .select_related("component", "offering")
+        .first()
+    )
+    if item is not None:
+        item.delete()
+    return item
 
 
 # --- the price summary the recipe pages read --------------------------------------------

@@ -33,6 +33,12 @@ class CatalogueUses(Protocol):
     def reviews_of(self, offering) -> QuerySet | None:
         """Councils' reviews of an offering (with public(), the rule for which count)."""
 
+    def adopted_kit(self, council) -> dict[str, dict[int, list]]:
+        """What a council's approved adoptions of live recipes record using:
+        {"components": {component id: [recipes]}, "offerings": {offering id: [recipes]},
+        "has_sample": whether any of those adoptions is sample data}, each recipe with
+        title and url. A fixed number of queries."""
+
     def offering_reviews(self) -> QuerySet | None:
         """Councils' reviews of any offering, with an offering field (for lists to
         annotate each offering's rating)."""
@@ -58,6 +64,9 @@ class NothingUsesIt:
 
     def reviews_of(self, offering):
         return None
+
+    def adopted_kit(self, council):
+        return {"components": {}, "offerings": {}, "has_sample": False}
 
     def offering_reviews(self):
         return None

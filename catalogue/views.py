@@ -222,5 +222,6 @@ def council_detail(request, slug):
             "breadcrumbs": [("Home", "/"), ("Councils", "/councils/"), (council.name, "")],
             "council": council,
             "adoptions": selectors.council_adoptions(council),
+            "pantry": selectors.council_pantry(council),
         },
     )

@@ -10,7 +10,9 @@ class PatternsSiteConfig(AppConfig):
         # recipes or reloads data must make cached pages stale too.
         from . import checks  # noqa: F401 - registers the deployment checks
         from .accounts import receivers
+        from .follows import receivers as follow_receivers
         from .page_cache import connect_signals
 
         connect_signals()
         receivers.connect_signals()
+        follow_receivers.connect_signals()

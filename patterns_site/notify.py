@@ -21,14 +21,24 @@ class NotifyEmailBackend(BaseEmailBackend):
         sent = 0
         for message in email_messages:
             try:
+                unsubscribe = _one_click_unsubscribe_url(message)
                 for address in message.recipients():
                     self.client.send_email_notification(
                         email_address=address,
                         template_id=self.template_id,
                         personalisation={"subject": message.subject, "body": message.body},
+                        # Notify sets the List-Unsubscribe headers (RFC 8058) itself.
+                        one_click_unsubscribe_url=unsubscribe,
                     )
                 sent += 1
             except Exception:
                 if not self.fail_silently:
                     raise
         return sent
+
+
+def _one_click_unsubscribe_url(message) -> str | None:
+    """The address in a message's List-Unsubscribe header (the follow digest sets one),
+    which Notify takes as a parameter rather than a header."""
+    header = message.extra_headers.get("List-Unsubscribe", "")
+    return header.strip().strip("<>") or None

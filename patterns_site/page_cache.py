@@ -77,6 +77,8 @@ def _cacheable_response(request, response) -> bool:
     other_cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
     return (
         response.status_code == 200
+        # Something on the page was rendered for one person (a follow button's state).
+        and not getattr(request, "renders_personal_content", False)
         and not response.streaming
         and not other_cookies
         and response.get("Content-Type", "").startswith("text/html")

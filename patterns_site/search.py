@@ -15,6 +15,7 @@ import difflib
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from django.core.cache import cache
@@ -371,43 +372,85 @@ def _title_tier(title: str, typed: str, variants: list[str]) -> int:
     return 0
 
 
-def relevance_key(hit: SearchHit, typed: str, variants: list[str], preferred: bool):
+@dataclass(frozen=True)
+class RankedRow:
+    """One match as the sorts see it, read with values_list, so that only the page's
+    objects are ever loaded whole (not a recipe's body for each of 100 matches)."""
+
+    key: str
+    pk: int
+    score: float
+    title: str = ""
+    preferred: bool = False
+    published: datetime | None = None
+
+
+# What each kind's sorts read: its title field, the field that says it is sample data
+# (real public platforms and organisations rank above sample products that match as
+# well), and when it was first published.
+ROW_FIELDS = {
+    "recipes": ("title", None, "first_published_at"),
+    "components": ("name", None, None),
+    "standards": ("name", None, None),
+    "offerings": ("name", "supplier__is_sample", "first_published_at"),
+    "suppliers": ("name", "is_sample", "first_published_at"),
+    "councils": ("name", None, None),
+}
+
+
+def _ranked_rows(rows, querysets) -> list[RankedRow]:
+    """RankedRows for the backend's (key, pk, score) rows, in order: one small query per
+    kind."""
+    pks_by_key = {}
+    for key, pk, _score in rows:
+        pks_by_key.setdefault(key, []).append(pk)
+    fields_by_pk = {}
+    for key, pks in pks_by_key.items():
+        title, is_sample, published = ROW_FIELDS[key]
+        columns = [title, *(field for field in (is_sample, published) if field)]
+        for pk, name, *rest in querysets[key].filter(pk__in=pks).values_list("pk", *columns):
+            values = iter(rest)
+            sample = next(values) if is_sample else None
+            fields_by_pk[key, pk] = (name, sample is False, next(values, None))
+    ranked = []
+    for key, pk, score in rows:
+        fields = fields_by_pk.get((key, pk))
+        if fields is not None:  # deleted between the two queries
+            ranked.append(RankedRow(key, pk, score, *fields))
+    return ranked
+
+
+def relevance_key(row: RankedRow, typed: str, variants: list[str]):
     """The order of the best matches, best first: the title says what was typed, then
     recipes before components, standards, products, suppliers and councils, then real
     public platforms before sample products, then the shorter title (the more of it the
     query is), then the backend's rank."""
-    title_words = _title_words(hit.title)
     return (
-        -_title_tier(hit.title, typed, variants),
-        -KIND_WEIGHTS[hit.type.key],
-        -int(preferred),
-        len(title_words),
-        -hit.score,
-        hit.title,
+        -_title_tier(row.title, typed, variants),
+        -KIND_WEIGHTS[row.key],
+        -int(row.preferred),
+        len(_title_words(row.title)),
+        -row.score,
+        row.title,
     )
 
 
-def _hits_for(rows, querysets) -> list[SearchHit]:
-    """SearchHits for (key, pk, score) rows, in order, reading each kind's rows once."""
+def _newest_key(row: RankedRow):
+    return -row.published.timestamp() if row.published else 0
+
+
+def _hits_for(rows: list[RankedRow], querysets) -> list[SearchHit]:
+    """SearchHits for the rows, in order, reading each kind's objects in one query."""
     pks_by_key = {}
-    for key, pk, _score in rows:
-        pks_by_key.setdefault(key, []).append(pk)
+    for row in rows:
+        pks_by_key.setdefault(row.key, []).append(row.pk)
     objects = {key: querysets[key].in_bulk(pks) for key, pks in pks_by_key.items()}
     hits = []
-    for key, pk, score in rows:
-        obj = objects[key].get(pk)
+    for row in rows:
+        obj = objects[row.key].get(row.pk)
         if obj is not None:  # deleted between the two queries
-            hits.append(SearchHit(SEARCH_TYPES_BY_KEY[key], obj, score))
+            hits.append(SearchHit(SEARCH_TYPES_BY_KEY[row.key], obj, row.score))
     return hits
-
-
-def _is_preferred(hit: SearchHit) -> bool:
-    obj = hit.object
-    if isinstance(obj, Offering):
-        return not obj.supplier.is_sample
-    if isinstance(obj, Supplier):
-        return not obj.is_sample
-    return False
 
 
 def search(
@@ -426,8 +469,9 @@ def search(
 
     A fixed number of queries whatever the catalogue holds: one to count each kind (each
     count bounded at MAX_RESULTS), one for the best matches in a cheap order, one per
-    kind for the objects on the page, one for adoptions, two for the facets, and when
-    nothing matches, the same again for the correction."""
+    kind for what the final order reads of them (titles, dates), one per kind for the
+    objects on the page, one for adoptions, two for the facets, and when nothing
+    matches, the same again for the correction."""
     results = SearchResults(
         query=query, kind=kind, sort=sort, page=page, page_size=page_size, query_used=query
     )
@@ -476,47 +520,43 @@ def search(
         weights=KIND_WEIGHTS,
         preferred=_preferred_querysets(),
     )
-    variants = query_variants(text)
+    ranked = _ranked_rows(rows, chosen)
     if sort == "relevance":
         # The best RERANK_WINDOW in the relevance order; beyond it, the backend's order.
-        window = _hits_for(rows[:RERANK_WINDOW], chosen)
-        # Adoption counts for every recipe in the window, not only the page's: one query
-        # however the page falls.
-        _add_adoptions(window)
-        window.sort(key=lambda hit: relevance_key(hit, text, variants, _is_preferred(hit)))
-        if end <= RERANK_WINDOW:
-            page_hits = window[start:end]
-        else:
-            page_hits = _hits_for(rows[start:end], chosen)
+        variants = query_variants(text)
+        window = sorted(ranked[:RERANK_WINDOW], key=lambda row: relevance_key(row, text, variants))
+        ranked = window + ranked[RERANK_WINDOW:]
+    elif sort == "adopted":
+        adoptions = _adoption_counts([row.pk for row in ranked if row.key == "recipes"])
+        ranked.sort(
+            key=lambda row: (-adoptions.get(row.pk, 0) if row.key == "recipes" else 0, -row.score)
+        )
     else:
-        every = _hits_for(rows, chosen)
-        _add_adoptions(every)
-        if sort == "adopted":
-            every.sort(key=lambda hit: (-hit.adoptions, -hit.score))
-        else:
-            every.sort(key=_newest_key)
-        page_hits = every[start:end]
-    if sort == "relevance" and end > RERANK_WINDOW:
-        _add_adoptions(page_hits)
+        ranked.sort(key=_newest_key)
+    page_hits = _hits_for(ranked[start:end], chosen)
+    _add_adoptions(page_hits)
     results.hits = page_hits
     _add_facets(results, backend, backend_query, service_areas, council_types)
     return results
 
 
-def _add_adoptions(hits):
-    recipe_ids = [hit.object.pk for hit in hits if hit.type.key == "recipes"]
+def _adoption_counts(recipe_ids) -> dict[int, int]:
     if not recipe_ids:
-        return
-    adoption_counts = dict(
+        return {}
+    return dict(
         Adoption.objects.public()
         .filter(recipe_id__in=recipe_ids)
         .values("recipe_id")
         .annotate(total=Count("pk"))
         .values_list("recipe_id", "total")
     )
+
+
+def _add_adoptions(hits):
+    adoptions = _adoption_counts([hit.object.pk for hit in hits if hit.type.key == "recipes"])
     for hit in hits:
         if hit.type.key == "recipes":
-            hit.adoptions = adoption_counts.get(hit.object.pk, 0)
+            hit.adoptions = adoptions.get(hit.object.pk, 0)
 
 
 def _add_facets(results, backend, backend_query, service_areas, council_types):
@@ -559,13 +599,6 @@ def facet_names() -> dict:
         }
         cache.set("search:facet-names", names, 600)
     return names
-
-
-def _newest_key(hit: SearchHit):
-    stamp = getattr(hit.object, "first_published_at", None) or getattr(
-        hit.object, "created_at", None
-    )
-    return -stamp.timestamp() if stamp else 0
 
 
 def suggestions(prefix: str, limit: int = 8) -> list[dict]:

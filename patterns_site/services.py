@@ -14,11 +14,16 @@ from wagtail.models import Locale, Page, Site
 from catalogue.models import Council, CouncilMembership
 from catalogue.reference_data import reference_data_load
 from catalogue.services import component_price_summary_rebuild, moderation_workflow_ensure
-from recipes.demo_data import demo_content_load, demo_council_voices_load
+from recipes.demo_data import (
+    demo_content_load,
+    demo_council_voices_load,
+    demo_recipe_proposal_load,
+)
 from recipes.interchange import WriteReport
-from recipes.models import RecipeIndexPage
+from recipes.models import RecipeIndexPage, RecipePage
 from recipes.services import council_moderation_workflow_ensure, recipe_index_ensure
 
+from .follows.services import follow_add
 from .models import HomePage
 
 HOME_INTRO = (
@@ -74,7 +79,12 @@ def demo_site_load(*, refresh: bool = False) -> WriteReport:
         moderation_workflow_ensure()
         council_moderation_workflow_ensure()
         council_moderation_workflow_ensure(model="review")
-        demo_council_voices_load(staff=demo_council_staff_ensure())
+        staff = demo_council_staff_ensure()
+        # Before the sample adoptions are approved, so approving Wakefield's gives the
+        # follower something for `send_digests` to print.
+        demo_follow_ensure(staff=staff)
+        demo_council_voices_load(staff=staff)
+        demo_recipe_proposal_load(staff=staff)
         # Saves keep it current; one bulk rebuild makes sure after a flush or a refresh.
         component_price_summary_rebuild()
     return report
@@ -115,4 +125,12 @@ def demo_council_staff_ensure() -> dict:
     return staff
 
 
+def demo_follow_ensure(*, staff: dict) -> None:
+    """The Leeds demo officer follows the missed-bin recipe, which Wakefield cooks."""
+    recipe = RecipePage.objects.live().filter(slug=DEMO_FOLLOWED_RECIPE).first()
+    if recipe is not None and "LDS" in staff:
+        follow_add(user=staff["LDS"], field="recipe", target=recipe)
+
+
+DEMO_FOLLOWED_RECIPE = "report-a-missed-bin-collection"
 DEMO_STAFF_PASSWORD = "sample-council-staff"  # noqa: S105 - documented demo login, DEBUG only

@@ -66,6 +66,7 @@ urlpatterns = [
     # markdownx's own URLs accept anonymous users: these serve its widget for signed-in
     # suppliers and editors only.
     path("markdownx/", include("catalogue.portal.markdownx_urls")),
+    path("accounts/", include("patterns_site.follows.urls")),
     path("accounts/", include("patterns_site.accounts.urls")),
     path("supplier/", include(old_account_urls)),
     path("supplier/", include("catalogue.portal.urls")),

@@ -22,6 +22,7 @@ from .basket_forms import (
     ComponentOfferingsForm,
 )
 from .models import SavedBasket
+from .pantry import staff_council, staff_pantry
 
 BASKET_CRUMBS = [("Home", "/"), ("Basket", "/basket/")]
 OFFERINGS_PER_PAGE = 20
@@ -29,7 +30,9 @@ OFFERINGS_PER_PAGE = 20
 
 def _basket(request):
     return baskets.basket_read(
-        session=request.session, assumptions=assumptions_from_request(request)
+        session=request.session,
+        assumptions=assumptions_from_request(request),
+        pantry=staff_pantry(request),
     )
 
 
@@ -39,6 +42,7 @@ def _basket_context(request, basket, **extra) -> dict:
         "breadcrumbs": [("Home", "/"), ("Basket", "")],
         "basket": basket,
         "assumptions": basket.assumptions,
+        "pantry_council": staff_council(request),
         **extra,
     }
 
@@ -361,7 +365,9 @@ def basket_save(request):
             status=400,
         )
     saved = baskets.basket_save(
-        session=request.session, assumptions=assumptions_from_request(request)
+        session=request.session,
+        assumptions=assumptions_from_request(request),
+        pantry=staff_pantry(request),
     )
     messages.success(request, "Your basket is saved. Anyone with the link can see it.")
     return redirect(saved)

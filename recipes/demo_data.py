@@ -7,7 +7,9 @@ created when missing, so a second run changes nothing. With refresh=True, existi
 objects are brought back in line with the files (with a new published revision).
 """
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from wagtail.models import PageLogEntry, Revision
@@ -95,6 +97,12 @@ DEMO_STAFF_ADOPTIONS = {
     "WKF": ("report-a-missed-bin-collection", ["larkspur-forms", "larkspur-casework"]),
     "LDS": ("apply-for-a-blue-badge", ["larkspur-forms"]),
 }
+# What the demo staff's councils list as already running, beside what their adoptions
+# record: council code -> (component slugs, offering slugs). Sample data, labelled so.
+DEMO_PANTRY = {
+    "LDS": (["look-up-an-address", "send-notifications"], ["govuk-notify", "govuk-pay"]),
+    "WKF": (["take-payments"], ["os-places-api"]),
+}
 DEMO_REVIEWS = [
     # council code, recipe or offering slug, rating, what worked, what did not
     ("WKF", "recipe", "report-a-missed-bin-collection", 4,
@@ -154,4 +162,113 @@ def demo_council_voices_load(*, staff: dict) -> dict[str, int]:
         )
         review.save_revision(user=staff[code]).publish()
         made["reviews"] += 1
+    made["pantry"] = demo_pantry_load(staff=staff)
     return made
+
+
+def demo_pantry_load(*, staff: dict) -> int:
+    """The sample "What we already run" entries of the demo staff's councils (DEMO_PANTRY),
+    marked sample data. Idempotent: returns how many entries it made."""
+    from catalogue.models import Component, CouncilPantryItem, Offering
+
+    made = 0
+    for code, (component_slugs, offering_slugs) in DEMO_PANTRY.items():
+        if code not in staff:
+            continue
+        council = staff[code].council_memberships.get(council__code=code).council
+        things = [
+            *({"component": c} for c in Component.objects.filter(slug__in=component_slugs)),
+            *({"offering": o} for o in Offering.objects.filter(slug__in=offering_slugs)),
+        ]
+        for thing in things:
+            _, created = CouncilPantryItem.objects.get_or_create(
+                council=council,
+                **thing,
+                defaults={"is_sample": True, "added_by": staff[code]},
+            )
+            made += created
+    return made
+
+
+# A sample recipe proposal waiting for an editor: Wakefield's staff share a local
+# variation of a demo recipe. Fictional, and labelled sample data wherever it shows.
+DEMO_PROPOSAL_KEY = uuid.uuid5(uuid.NAMESPACE_URL, "https://plumbing.example/demo/proposal/WKF")
+DEMO_PROPOSAL = {
+    "council": "WKF",
+    "based_on": "book-a-bulky-waste-collection",
+    "title": "Book a bulky waste collection with a reuse check",
+    "summary": "Sample data: residents book a bulky waste collection, and items in good "
+    "condition are offered for reuse first.",
+    "difference": "Before the booking is confirmed, the form asks whether items could be "
+    "reused, and offers a free collection by a reuse partner instead (sample data).",
+    "problem": "Furniture that could be reused goes to landfill (sample data).",
+    "when_to_use": "When a reuse partner can collect in the council's area.",
+    "components": [
+        ("build-online-forms", "Residents book and answer the reuse questions."),
+        ("take-payments", "Residents pay for the collection."),
+        ("book-appointments", "Residents choose a collection day."),
+    ],
+    "standards": [("uprn-usrn", "Crews find the property by its UPRN.")],
+    "steps": [
+        ("Ask what is collected", "List the items, with a photo if the resident has one."),
+        ("Offer reuse first", "If an item could be reused, offer the reuse partner's free "
+         "collection before taking payment."),
+        ("Book and pay", "Take the payment and confirm the day."),
+    ],
+    "outcomes": [
+        {"metric": "Items reused instead of collected", "value": 18, "baseline": 0,
+         "unit": "percent", "source": "Sample figure"},
+    ],
+}  # fmt: skip
+
+
+def demo_recipe_proposal_load(*, staff: dict):
+    """Wakefield's sample proposal, sent to editors like any other (its one-time key is
+    fixed, so a second run finds it and changes nothing). `staff` maps council codes to
+    a demo staff user. Returns the proposal, or None if its council or recipes are
+    missing."""
+    from catalogue.models import Component, Standard
+
+    from .services import recipe_propose
+
+    spec = DEMO_PROPOSAL
+    user = staff.get(spec["council"])
+    based_on = RecipePage.objects.filter(slug=spec["based_on"]).first()
+    components = {c.slug: c for c in Component.objects.filter(slug__in=dict(spec["components"]))}
+    standards = {s.slug: s for s in Standard.objects.filter(slug__in=dict(spec["standards"]))}
+    if user is None or based_on is None or len(components) < len(spec["components"]):
+        return None
+    council = user.council_memberships.get(council__code=spec["council"]).council
+    content = {
+        "kind": "variation",
+        "based_on": based_on,
+        "difference": spec["difference"],
+        "title": spec["title"],
+        "summary": spec["summary"],
+        "problem": spec["problem"],
+        "when_to_use": spec["when_to_use"],
+        "when_not_to_use": "",
+        "serves": [],
+        "user_needs": [],
+        "components": [(components[slug], why) for slug, why in spec["components"]],
+        "standards": [
+            (standards[slug], why) for slug, why in spec["standards"] if slug in standards
+        ],
+        "people": [("Product manager", Decimal("10"), "Sample figure.")],
+        "steps": spec["steps"],
+        "outcomes": spec["outcomes"],
+        "variations": [],
+        "setup_cost_min": Decimal("4000"),
+        "setup_cost_max": Decimal("9000"),
+        "yearly_cost_min": Decimal("1500"),
+        "yearly_cost_max": Decimal("3000"),
+        "staff_effort_days": Decimal("15"),
+        "weeks_to_launch": 10,
+    }
+    return recipe_propose(
+        council=council,
+        user=user,
+        content=content,
+        submission_key=DEMO_PROPOSAL_KEY,
+        is_sample=True,
+    )

@@ -11,6 +11,7 @@ from catalogue.cost_choice import assumptions_from_request
 from . import basket as baskets
 from .basket_exports import basket_csv, basket_xlsx, comparison_csv, export_filename
 from .basket_views import comparison_for
+from .pantry import staff_pantry
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,7 +26,9 @@ def _attachment(content, content_type: str, filename: str) -> HttpResponse:
 
 def _basket(request):
     return baskets.basket_read(
-        session=request.session, assumptions=assumptions_from_request(request)
+        session=request.session,
+        assumptions=assumptions_from_request(request),
+        pantry=staff_pantry(request),
     )
 
 

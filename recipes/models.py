@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -320,7 +321,21 @@ class RecipePage(Page):
                 lambda: recipe_costs_for(self, assumptions),
             )
         context["assumptions"] = assumptions
+        # For this visitor only (never in the content caches above): their council's
+        # pantry and the adopters like their council.
+        from .pantry import recipe_personal_context
+
+        context.update(recipe_personal_context(request, self, context))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if context.get("adopters_invalid"):
+            response.status_code = 400
+        if context.get("personal"):
+            patch_cache_control(response, private=True)
+        return response
 
 
 class RecipeRelation(Orderable):
@@ -666,3 +681,68 @@ class SavedBasket(models.Model):
 
     def get_absolute_url(self):
         return reverse("basket:saved", kwargs={"basket_id": self.id})
+
+
+class RecipeProposal(models.Model):
+    """A recipe, or a local variation of one, that a council's verified staff proposed in
+    the council portal. It became a draft RecipePage under the recipe index (a variation
+    too: its own page, linked to the recipe it varies), sent to editors through the
+    page moderation workflow; once published, the page is credited to the council.
+
+    submission_key is the form's one-time key, so a double click makes one proposal. The
+    page is kept as a link that an editor may break by deleting the draft: the proposal
+    then stays, with its title, for the council's list ("not taken forward")."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "A new recipe"
+        VARIATION = "variation", "A local variation of a recipe"
+
+    page = models.OneToOneField(
+        RecipePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="recipe_proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEW)
+    based_on = models.ForeignKey(
+        RecipePage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The recipe a variation adapts.",
+    )
+    title = models.CharField(max_length=255)
+    submission_key = models.UUIDField(unique=True, editable=False)
+    is_sample = models.BooleanField(
+        "Sample data", default=False, help_text="Fictional, for demonstration."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Editors change the recipe itself (its page); here only whether it is sample data.
+    panels = [
+        FieldPanel("title", read_only=True),
+        FieldPanel("council", read_only=True),
+        FieldPanel("kind", read_only=True),
+        FieldPanel("based_on", read_only=True),
+        FieldPanel("page", read_only=True),
+        FieldPanel("is_sample"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.council.name}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "council_portal:proposal_detail",
+            kwargs={"council_slug": self.council.slug, "proposal_id": self.pk},
+        )
+
+    @property
+    def reported_by_staff(self):
+        """Every proposal that is not sample data is written by the council's staff."""
+        return not self.is_sample

@@ -23,6 +23,8 @@ def recipe_index_context(request, *, index_page) -> dict:
         "form": form,
         "selected_filters": selected_filters,
         "filters_invalid": invalid,
+        # One service area chosen: the page offers to follow it.
+        "filtered_area": None if invalid else form.cleaned_data.get("service_area"),
         "ratings_like_mine": filterset.ratings_like_mine,
         "page_obj": page_obj,
         "recipes": with_costs(page_obj.object_list, assumptions_from_request(request)),

@@ -15,7 +15,7 @@ from catalogue.selectors import (
 )
 
 from .architecture import architecture_text
-from .models import Adoption, RecipePage, Review, summarise_outcomes
+from .models import Adoption, RecipePage, RecipeProposal, Review, summarise_outcomes
 
 
 def _counted(queryset, field="pk", *, distinct=False):
@@ -65,6 +65,9 @@ def recipe_detail_context(page: RecipePage) -> dict:
     ]
     rating = rating_summary(page.reviews)
     return {
+        "shared_by": RecipeProposal.objects.filter(page=page)
+        .select_related("council", "based_on")
+        .first(),
         "rating": rating,
         "reviews": public_reviews(page.reviews) if rating["count"] else [],
         "adoptions": adoptions,

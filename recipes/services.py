@@ -1,18 +1,32 @@
 """Writes for recipes that are not an editor's: where the recipe index lives, redrawing
 architecture pictures when the catalogue they draw changes, and what council staff record
-about their own council (adoptions, reviews), each sent to editors through a moderation
-workflow like a supplier's offering."""
+about their own council (adoptions, reviews, proposed recipes), each sent to editors
+through a moderation workflow like a supplier's offering (a proposed recipe through the
+pages' own workflow)."""
+
+import uuid
 
 from django.apps import apps as global_apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Site, WorkflowState
+from django.utils.text import slugify
+from wagtail.models import GroupApprovalTask, Site, Workflow, WorkflowPage, WorkflowState
 
+from catalogue.markdown import render_markdown
 from catalogue.models import Component
 from catalogue.services import PortalError, moderation_submit, moderation_workflow_ensure
 
-from .models import Adoption, RecipeIndexPage, RecipePage, Review, ReviewReport
+from .blocks import COUNCIL_TYPE_CHOICES
+from .models import (
+    Adoption,
+    RecipeIndexPage,
+    RecipePage,
+    RecipeProposal,
+    RecipeRelation,
+    Review,
+    ReviewReport,
+)
 
 # Council moderation: the same editors' group as suppliers' offerings.
 COUNCIL_MODERATION_WORKFLOWS = {
@@ -199,3 +213,191 @@ def review_reply(*, review: Review, text: str) -> Review:
 def review_report(*, review: Review, reason: str) -> ReviewReport:
     """Anyone reports a review for editors to look at."""
     return ReviewReport.objects.create(review=review, reason=reason)
+
+
+# Proposed recipes go to the editors who moderate pages (Wagtail's "Moderators" group).
+PAGE_MODERATORS_GROUP_NAME = "Moderators"
+PROPOSAL_WORKFLOW_NAME = "Recipe moderation"
+
+
+def recipe_proposal_workflow_ensure(index: RecipeIndexPage) -> Workflow:
+    """The page workflow recipes under the index go through: Wagtail's own (its migrations
+    assign "Moderators approval" to the root page), or, after a database flush, a
+    moderators' approval assigned to the index. Safe to run again."""
+    workflow = index.get_workflow()
+    if workflow is not None:
+        return workflow
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=PAGE_MODERATORS_GROUP_NAME)
+    task, _ = GroupApprovalTask.objects.get_or_create(name="Moderators approval")
+    task.groups.add(group)
+    workflow, created = Workflow.objects.get_or_create(name=PROPOSAL_WORKFLOW_NAME)
+    if created:
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    return workflow
+
+
+def _sibling_slug(index: RecipeIndexPage, title: str) -> str:
+    base = slugify(title)[:70].strip("-") or "proposed-recipe"
+    taken = set(index.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _raw_stream(blocks) -> list[dict]:
+    return [{"type": kind, "value": value, "id": str(uuid.uuid4())} for kind, value in blocks]
+
+
+def _rich_text(markdown: str) -> str:
+    """A proposer's Markdown as the sanitised HTML a rich text field holds."""
+    return render_markdown(markdown) if markdown.strip() else ""
+
+
+def proposal_page_values(content: dict, *, council) -> dict:
+    """RecipePage field values from what council staff typed (RecipeProposalForm.content):
+    the same structure as an editor's recipe. Markdown becomes sanitised HTML; a
+    variation's "what we changed" becomes the recipe's variation for the council's type."""
+    variations = [
+        ("variation", {"council_type": code, "title": title, "body": _rich_text(body)})
+        for code, title, body in content["variations"]
+    ]
+    if content["kind"] == RecipeProposal.Kind.VARIATION and content["difference"].strip():
+        code = council.council_type.code
+        variations.insert(
+            0,
+            (
+                "variation",
+                {
+                    "council_type": code if code in dict(COUNCIL_TYPE_CHOICES) else "",
+                    "title": f"What {council.name} changed",
+                    "body": _rich_text(content["difference"]),
+                },
+            ),
+        )
+    return {
+        "title": content["title"],
+        "summary": content["summary"],
+        "problem": _rich_text(content["problem"]),
+        "when_to_use": _rich_text(content["when_to_use"]),
+        "when_not_to_use": _rich_text(content["when_not_to_use"]),
+        "user_needs": _raw_stream(
+            ("user_need", {"as_a": as_a, "i_need": i_need, "so_that": so_that})
+            for as_a, i_need, so_that in content["user_needs"]
+        ),
+        "ingredients": _raw_stream(
+            [
+                *(
+                    ("component", {"component": component.pk, "why": why})
+                    for component, why in content["components"]
+                ),
+                *(
+                    ("standard", {"standard": standard.pk, "why": why})
+                    for standard, why in content["standards"]
+                ),
+                *(
+                    ("people", {"role": role, "days": str(days), "notes": notes})
+                    for role, days, notes in content["people"]
+                ),
+            ]
+        ),
+        "method": _raw_stream(
+            (
+                "step",
+                {"title": title, "body": _rich_text(body), "design_system": "", "components": []},
+            )
+            for title, body in content["steps"]
+        ),
+        "outcomes": _raw_stream(
+            (
+                "outcome",
+                {
+                    **outcome,
+                    "value": str(outcome["value"]),
+                    "baseline": None if outcome["baseline"] is None else str(outcome["baseline"]),
+                    "date": None,
+                },
+            )
+            for outcome in content["outcomes"]
+        ),
+        "variations": _raw_stream(variations),
+        **{name: content[name] for name in PROPOSAL_COST_FIELDS},
+    }
+
+
+PROPOSAL_COST_FIELDS = (
+    "setup_cost_min",
+    "setup_cost_max",
+    "yearly_cost_min",
+    "yearly_cost_max",
+    "staff_effort_days",
+    "weeks_to_launch",
+)
+
+
+def recipe_propose(
+    *, council, user, content: dict, submission_key, is_sample: bool = False
+) -> RecipeProposal:
+    """Make what council staff proposed a draft recipe under the recipe index, credited
+    to their council, and send it to editors through the page moderation workflow (they
+    get Wagtail's usual moderation email). Nothing is public until an editor publishes it.
+
+    The same submission_key again (a double click, a resent form) returns the first
+    proposal instead of making another; the proposal row is written first, so a second
+    request at the same moment waits on its unique key and then finds the first."""
+    existing = RecipeProposal.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return _same_council(existing, council)
+    try:
+        with transaction.atomic():
+            return _recipe_propose(
+                council=council,
+                user=user,
+                content=content,
+                submission_key=submission_key,
+                is_sample=is_sample,
+            )
+    except IntegrityError:
+        existing = RecipeProposal.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return _same_council(existing, council)
+
+
+def _same_council(proposal: RecipeProposal, council) -> RecipeProposal:
+    if proposal.council_id != council.pk:
+        raise PortalError("This form was already sent. Start a new proposal.")
+    return proposal
+
+
+def _recipe_propose(*, council, user, content, submission_key, is_sample) -> RecipeProposal:
+    based_on = content["based_on"] if content["kind"] == RecipeProposal.Kind.VARIATION else None
+    proposal = RecipeProposal.objects.create(
+        council=council,
+        proposed_by=user,
+        kind=content["kind"],
+        based_on=based_on,
+        title=content["title"],
+        submission_key=submission_key,
+        is_sample=is_sample,
+    )
+    index = recipe_index_ensure()
+    page = RecipePage(
+        live=False,
+        has_unpublished_changes=True,
+        owner=user,
+        slug=_sibling_slug(index, content["title"]),
+        **proposal_page_values(content, council=council),
+    )
+    page.serves.set(content["serves"])
+    if based_on is not None:
+        page.related_links.set([RecipeRelation(related=based_on)])
+    index.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    proposal.page = page
+    proposal.save(update_fields=["page"])
+    recipe_proposal_workflow_ensure(index).start(page, user)
+    return proposal

@@ -39,3 +39,28 @@ class RecipeUses:
             .prefetch_related("outcomes")
             .order_by("recipe__title")
         )
+
+    def adopted_kit(self, council):
+        adoptions = Adoption.objects.public().filter(council=council, recipe__live=True)
+        recipes = {
+            page.pk: page
+            for page in RecipePage.objects.filter(pk__in=adoptions.values("recipe_id")).only(
+                "title", "url_path"
+            )
+        }
+        kit = {"has_sample": False}
+        for kind, through, field in (
+            ("components", Adoption.components_used.through, "component_id"),
+            ("offerings", Adoption.offerings_used.through, "offering_id"),
+        ):
+            rows = (
+                through.objects.filter(adoption__in=adoptions)
+                .order_by(field, "adoption__recipe__title")
+                .values_list(field, "adoption__recipe_id", "adoption__is_sample")
+            )
+            found: dict[int, list] = {}
+            for thing_id, recipe_id, is_sample in rows:
+                found.setdefault(thing_id, []).append(recipes[recipe_id])
+                kit["has_sample"] |= is_sample
+            kit[kind] = found
+        return kit

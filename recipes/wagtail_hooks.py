@@ -2,7 +2,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Adoption, Review, ReviewReport
+from .models import Adoption, RecipeProposal, Review, ReviewReport
 
 
 class AdoptionViewSet(SnippetViewSet):
@@ -52,11 +52,28 @@ class ReviewReportViewSet(SnippetViewSet):
     add_to_admin_menu = False
 
 
+class RecipeProposalViewSet(SnippetViewSet):
+    """Recipes council staff shared, with who shared them. Each is a draft recipe page in
+    the page moderation workflow: review it from the dashboard's "Awaiting your review"
+    or the page itself (Pages > Recipes); this list only says where it came from."""
+
+    model = RecipeProposal
+    icon = "doc-full"
+    menu_label = "Shared recipes"
+    list_display = ["title", "council", "kind", "page", "proposed_by", "created_at", "is_sample"]
+    list_filter = ["kind", "is_sample"]
+    search_backend_name = None
+    search_fields = ["title", "council__name"]
+
+    def get_queryset(self, request):
+        return RecipeProposal.objects.select_related("council", "page", "proposed_by")
+
+
 class CouncilsSayGroup(SnippetViewSetGroup):
     menu_label = "Councils say"
     menu_icon = "success"
     menu_order = 210
-    items = (AdoptionViewSet, ReviewViewSet, ReviewReportViewSet)
+    items = (AdoptionViewSet, ReviewViewSet, ReviewReportViewSet, RecipeProposalViewSet)
 
 
 register_snippet(CouncilsSayGroup)

@@ -12,6 +12,31 @@ from catalogue.reference_data import reference_data_load
 from patterns_site.services import page_tree_ensure
 
 
+def database_order(item) -> int:
+    """0: runs inside a transaction that is rolled back; 1: commits (a live server,
+    another process), and Django empties every table after it; 2: no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = item.fixturenames
+    if {"transactional_db", "live_server"} & set(fixtures) or (
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ):
+        return 1
+    if marker or {"db", "shared_data"} & set(fixtures):
+        return 0
+    return 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that empty the database after every test that reads what the
+    migrations wrote there (Wagtail's Moderators group and workflow, our default search
+    synonyms). pytest-django sorts them so, but pytest then groups the tests of each
+    parametrized session fixture (Playwright's browser) and moved the browser tests
+    forward: the moderation email test failed on CI. Sorting again last, stably, keeps
+    both orders."""
+    items.sort(key=database_order)
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     """Wagtail caches the site root paths, and page ids change from test to test."""
@@ -61,16 +86,6 @@ def shared_data(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
     return rolled_back
-
-
-@pytest.fixture
-def committed_db(django_db_serialized_rollback, transactional_db):
-    """A database whose writes are committed, for a live server or another process.
-
-    Django empties every table after such a test. The serialized rollback then puts back
-    what the migrations wrote (Wagtail's Moderators and Editors groups and its workflow,
-    our default search synonyms), which tests that run later rely on, whatever order
-    pytest runs them in."""
 
 
 @pytest.fixture

@@ -384,7 +384,14 @@ CONTENT_DATA_CACHE_SECONDS = int(
 )
 PAGE_CACHE_WATCHED_APPS = ["catalogue", "recipes", "patterns_site", "wagtailcore"]
 # Saved by visitors, shown on no cached page: saving one must not empty the cache.
-PAGE_CACHE_IGNORED_MODELS = ["recipes.SavedBasket", "catalogue.SupplierInvitation"]
+PAGE_CACHE_IGNORED_MODELS = [
+    "recipes.SavedBasket",
+    "catalogue.SupplierInvitation",
+    # A follow, an event or a digest shows on no cached page.
+    "patterns_site.Follow",
+    "patterns_site.FollowEvent",
+    "patterns_site.Digest",
+]
 
 PLUMBING_PHASE = os.environ.get("PLUMBING_PHASE", "Alpha")
 PLUMBING_FEEDBACK_URL = os.environ.get("PLUMBING_FEEDBACK_URL", "")

@@ -2,17 +2,21 @@
 supplier portal's, they keep what was typed when invalid and list errors for the GOV.UK
 error summary."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import ErrorDict
 from modelcluster.forms import ClusterForm
 
-from catalogue.models import Component, Offering
+from catalogue.models import Component, CouncilType, Offering, Standard
 from catalogue.portal.forms import TextLimitsMixin
-from foundations.forms import ErrorSummaryMixin, anchor
+from foundations.forms import ErrorSummaryMixin, anchor, field_error_summary
 
-from ..blocks import OUTCOME_UNIT_CHOICES
-from ..models import Adoption, AdoptionOutcome, RecipePage, Review
+from ..blocks import COUNCIL_TYPE_CHOICES, OUTCOME_UNIT_CHOICES
+from ..models import Adoption, AdoptionOutcome, RecipePage, RecipeProposal, Review
 
 DATE_HINT = "For example, 2025-04-01"
 DATE_ERROR = "must be a real date, like 2025-04-01"
@@ -35,6 +39,38 @@ class RecipeChoiceForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipe"].queryset = RecipePage.objects.live().order_by("title")
         self.fields["recipe"].label_from_instance = lambda page: page.title
+
+
+class PantryComponentForm(ErrorSummaryMixin, forms.Form):
+    """Add a component to "What we already run"."""
+
+    component = forms.ModelChoiceField(
+        label="A component your council already runs",
+        queryset=Component.objects.order_by("name"),
+        empty_label="Choose a component",
+        error_messages={
+            "required": "Choose a component",
+            "invalid_choice": "Choose a component from the list",
+        },
+    )
+
+
+class PantryOfferingSearchForm(forms.Form):
+    """Find a published product to add, by name (GET, so it works without JavaScript)."""
+
+    q = forms.CharField(label="Find a product by name", max_length=100, required=False)
+
+
+class PantryOfferingForm(ErrorSummaryMixin, forms.Form):
+    """Add a published product, chosen from the search results, to "What we already run"."""
+
+    offering = forms.ModelChoiceField(
+        queryset=Offering.objects.public(),
+        error_messages={
+            "required": "Choose a product",
+            "invalid_choice": "Choose a published product",
+        },
+    )
 
 
 class OutcomeForm(TextLimitsMixin, forms.ModelForm):
@@ -299,3 +335,509 @@ class ReportForm(TextLimitsMixin, ErrorSummaryMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what is wrong with the review"},
     )
+
+
+# Proposing a recipe: one page in sections, each repeated section a formset whose rows
+# grow by re-rendering ("Add another step" posts the form back), so it works without
+# JavaScript. Components are typed by name or slug (the catalogue may hold thousands)
+# or found with the form's own search and picked; the form keeps everything typed.
+
+PROPOSAL_MARKDOWN_HINT = "Markdown: a blank line starts a paragraph, * starts a bullet."
+
+
+def _proposal_messages(form, messages: dict) -> None:
+    for name, errors in messages.items():
+        form.fields[name].error_messages.update(errors)
+
+
+def _page_field(name, **kwargs):
+    """A form field with the recipe page's own limits."""
+    return RecipePage._meta.get_field(name).formfield(**kwargs)
+
+
+class ProposalDetailsForm(TextLimitsMixin, forms.Form):
+    """What the recipe is, who it is for and what it costs."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="What are you sharing?",
+        choices=RecipeProposal.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it is a new recipe or a variation"},
+    )
+    based_on = forms.ModelChoiceField(
+        label="Which recipe does it vary? (for a variation)",
+        queryset=RecipePage.objects.none(),
+        required=False,
+        empty_label="Choose a recipe",
+        error_messages={"invalid_choice": "Choose a recipe from the list"},
+    )
+    difference = forms.CharField(
+        label="What your council changed (for a variation)",
+        help_text=f"How and why you cook it differently. {PROPOSAL_MARKDOWN_HINT}",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    title = forms.CharField(
+        label="Recipe title",
+        help_text="What the service lets people do, like 'Book a bulky waste collection'.",
+        max_length=150,
+        error_messages={"required": "Enter the recipe title"},
+    )
+    summary = _page_field(
+        "summary",
+        label="Summary",
+        help_text="One or two sentences for lists.",
+        error_messages={"required": "Enter a summary"},
+    )
+    problem = forms.CharField(
+        label="The problem it solves",
+        help_text=PROPOSAL_MARKDOWN_HINT,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the problem it solves"},
+    )
+    when_to_use = forms.CharField(
+        label="When to use it",
+        help_text=PROPOSAL_MARKDOWN_HINT,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter when to use it"},
+    )
+    when_not_to_use = forms.CharField(
+        label="When not to use it (optional)",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    serves = forms.ModelMultipleChoiceField(
+        label="Councils it suits (optional)",
+        queryset=CouncilType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    setup_cost_min = _page_field("setup_cost_min", label="One-off set-up cost, from")
+    setup_cost_max = _page_field("setup_cost_max", label="One-off set-up cost, to")
+    yearly_cost_min = _page_field("yearly_cost_min", label="Yearly running cost, from")
+    yearly_cost_max = _page_field("yearly_cost_max", label="Yearly running cost, to")
+    staff_effort_days = _page_field("staff_effort_days", label="Staff effort in days")
+    weeks_to_launch = _page_field("weeks_to_launch", label="Weeks to launch")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["based_on"].queryset = RecipePage.objects.live().order_by("title")
+        self.fields["based_on"].label_from_instance = lambda page: page.title
+        self.fields["serves"].queryset = CouncilType.objects.order_by("sort_order", "name")
+        self.fields["serves"].label_from_instance = lambda council_type: council_type.name
+        for name in ProposalDetailsForm.COSTS:
+            field = self.fields[name]
+            field.required = True
+            field.widget = forms.TextInput()
+            label = str(field.label)
+            field.error_messages.update(
+                {
+                    "required": f"Enter the {label.lower()}, or 0",
+                    "invalid": f"{label} must be a number",
+                    "min_value": f"{label} must be 0 or more",
+                    "max_value": f"{label} is too large",
+                    "max_digits": f"{label} is too large",
+                    "max_decimal_places": f"{label} must have no more than "
+                    f"{getattr(field, 'decimal_places', 0) or 0} decimal places",
+                    "max_whole_digits": f"{label} is too large",
+                }
+            )
+
+    COSTS = (
+        "setup_cost_min",
+        "setup_cost_max",
+        "yearly_cost_min",
+        "yearly_cost_max",
+        "staff_effort_days",
+        "weeks_to_launch",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == RecipeProposal.Kind.VARIATION:
+            if not data.get("based_on") and "based_on" not in self.errors:
+                self.add_error("based_on", "Choose the recipe your variation adapts")
+            if not (data.get("difference") or "").strip() and "difference" not in self.errors:
+                self.add_error("difference", "Enter what your council changed")
+        for low, high in (
+            ("setup_cost_min", "setup_cost_max"),
+            ("yearly_cost_min", "yearly_cost_max"),
+        ):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                label = str(self.fields[high].label)
+                self.add_error(high, f"{label} must be the same as or more than 'from'")
+        return data
+
+
+class ComponentRowForm(TextLimitsMixin, forms.Form):
+    component = forms.CharField(
+        label="Component name or slug",
+        max_length=200,
+        error_messages={"required": "Enter the component's name or slug"},
+    )
+    why = forms.CharField(
+        label="Why the service needs it",
+        max_length=500,
+        error_messages={"required": "Enter why the service needs it"},
+    )
+
+
+class StandardRowForm(TextLimitsMixin, forms.Form):
+    standard = forms.ModelChoiceField(
+        label="Standard",
+        queryset=None,
+        empty_label="Choose a standard",
+        error_messages={
+            "required": "Choose a standard",
+            "invalid_choice": "Choose a standard from the list",
+        },
+    )
+    why = forms.CharField(
+        label="What the service must speak or meet, and why",
+        max_length=500,
+        error_messages={"required": "Enter why the service needs it"},
+    )
+
+    def __init__(self, *args, standards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One list for every row, read once (see RecipeProposalForm).
+        field = self.fields["standard"]
+        field.queryset = Standard.objects.all()
+        field.choices = [("", "Choose a standard"), *standards]
+
+
+class PeopleRowForm(TextLimitsMixin, forms.Form):
+    role = forms.CharField(
+        label="Role", max_length=100, error_messages={"required": "Enter the role"}
+    )
+    days = forms.DecimalField(
+        label="Days of effort",
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        widget=forms.TextInput,
+        error_messages={
+            "required": "Enter the days of effort",
+            "invalid": "Days of effort must be a number",
+            "min_value": "Days of effort must be 0 or more",
+            "max_digits": "Days of effort is too large",
+            "max_whole_digits": "Days of effort is too large",
+            "max_decimal_places": "Days of effort must have no more than 1 decimal place",
+        },
+    )
+    notes = forms.CharField(label="Notes (optional)", max_length=300, required=False)
+
+
+class StepRowForm(TextLimitsMixin, forms.Form):
+    title = forms.CharField(
+        label="Step title", max_length=150, error_messages={"required": "Enter the step's title"}
+    )
+    body = forms.CharField(
+        label="What to do",
+        help_text=PROPOSAL_MARKDOWN_HINT,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what to do in this step"},
+    )
+
+
+class UserNeedRowForm(TextLimitsMixin, forms.Form):
+    as_a = forms.CharField(label="As a", max_length=150, error_messages={"required": "Enter who"})
+    i_need = forms.CharField(
+        label="I need", max_length=300, error_messages={"required": "Enter what they need"}
+    )
+    so_that = forms.CharField(
+        label="So that", max_length=300, error_messages={"required": "Enter why they need it"}
+    )
+
+
+class OutcomeRowForm(TextLimitsMixin, forms.Form):
+    metric = forms.CharField(
+        label="What it changes",
+        help_text="Like 'Reports made online'.",
+        max_length=150,
+        error_messages={"required": "Enter what it changes"},
+    )
+    value = forms.DecimalField(
+        label="Figure",
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput,
+        error_messages={"required": "Enter the figure", "invalid": "Figure must be a number"},
+    )
+    baseline = forms.DecimalField(
+        label="Figure before (optional)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput,
+        error_messages={"invalid": "Figure before must be a number"},
+    )
+    unit = forms.ChoiceField(
+        label="Unit",
+        choices=[("", "Choose a unit"), *OUTCOME_UNIT_CHOICES],
+        error_messages={"required": "Choose a unit", "invalid_choice": "Choose a unit"},
+    )
+    source = forms.CharField(
+        label="Where the figure comes from",
+        max_length=300,
+        error_messages={"required": "Enter where the figure comes from"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("value", "baseline"):
+            label = str(self.fields[name].label).removesuffix(" (optional)")
+            self.fields[name].error_messages.update(
+                {
+                    "max_digits": f"{label} is too large",
+                    "max_whole_digits": f"{label} is too large",
+                    "max_decimal_places": f"{label} must have no more than 2 decimal places",
+                }
+            )
+
+
+class VariationRowForm(TextLimitsMixin, forms.Form):
+    council_type = forms.ChoiceField(
+        label="Councils of this type",
+        choices=[("", "Choose a council type"), *COUNCIL_TYPE_CHOICES],
+        error_messages={
+            "required": "Choose a council type",
+            "invalid_choice": "Choose a council type",
+        },
+    )
+    title = forms.CharField(
+        label="Variation title", max_length=150, error_messages={"required": "Enter a title"}
+    )
+    body = forms.CharField(
+        label="How they adapt it",
+        help_text=PROPOSAL_MARKDOWN_HINT,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter how they adapt it"},
+    )
+
+
+@dataclass(frozen=True)
+class ProposalSection:
+    """One repeated part of the proposal form: its formset prefix, the row form, the
+    most rows it takes, the rows an empty form shows, and the words the page uses."""
+
+    prefix: str
+    form: type
+    max_rows: int
+    start_rows: int
+    heading: str
+    row_label: str
+    add_label: str
+    required: bool = False
+    hint: str = ""
+
+
+PROPOSAL_SECTIONS = (
+    ProposalSection(
+        "needs", UserNeedRowForm, 6, 1, "User needs (optional)", "User need",
+        "Add another user need",
+    ),
+    ProposalSection(
+        "components", ComponentRowForm, 12, 3, "Components it needs", "Component",
+        "Add another component", required=True,
+        hint="The common components the service is built from. "
+        "Type the name or slug of one in the component list, or find one below and add it.",
+    ),
+    ProposalSection(
+        "standards", StandardRowForm, 8, 1, "Standards it must meet (optional)", "Standard",
+        "Add another standard",
+    ),
+    ProposalSection(
+        "people", PeopleRowForm, 6, 1, "People (optional)", "Role", "Add another role",
+        hint="The roles on the team and the days of effort each takes.",
+    ),
+    ProposalSection(
+        "steps", StepRowForm, 12, 3, "Method", "Step", "Add another step", required=True,
+        hint="The steps to build or run the service, in order.",
+    ),
+    ProposalSection(
+        "outcomes", OutcomeRowForm, 6, 1, "Outcomes it targets (optional)", "Outcome",
+        "Add another outcome",
+    ),
+    ProposalSection(
+        "variations", VariationRowForm, 4, 1, "Variations for other councils (optional)",
+        "Variation", "Add another variation",
+        hint="How councils of another type would adapt it.",
+    ),
+)  # fmt: skip
+SECTIONS_BY_PREFIX = {section.prefix: section for section in PROPOSAL_SECTIONS}
+
+
+class RecipeProposalForm(ErrorSummaryMixin):
+    """The whole proposal: the details form and one formset per section, validated
+    together, with one error summary for all of them. content() is what
+    recipes.services.recipe_propose takes."""
+
+    def __init__(self, data=None, *, initial=None):
+        self.data = data
+        self.is_bound = data is not None
+        self.details = ProposalDetailsForm(data, initial=initial)
+        standards = [(standard.pk, standard.name) for standard in Standard.objects.order_by("name")]
+        self.sections = []
+        for section in PROPOSAL_SECTIONS:
+            formset_class = forms.formset_factory(
+                section.form,
+                extra=section.start_rows,
+                max_num=section.max_rows,
+                absolute_max=section.max_rows,
+                validate_max=True,
+            )
+            kwargs = (
+                {"form_kwargs": {"standards": standards}} if section.prefix == "standards" else {}
+            )
+            self.sections.append((section, formset_class(data, prefix=section.prefix, **kwargs)))
+        self._components = {}
+
+    def errors_hidden(self) -> None:
+        """Show what was typed without judging it, for a page that only adds a row or
+        finds a component: half-written rows are not mistakes yet. Django cleans a bound
+        form when its errors are first read; an empty error dict stands in for that."""
+        for form in (self.details, *(row for _s, formset in self.sections for row in formset)):
+            form._errors = ErrorDict()
+
+    def formset(self, prefix):
+        return next(formset for section, formset in self.sections if section.prefix == prefix)
+
+    def is_valid(self) -> bool:
+        valid = self.details.is_valid()
+        for _section, formset in self.sections:
+            valid = formset.is_valid() and valid
+        valid = self._components_valid() and valid
+        valid = self._required_sections_valid() and valid
+        return valid
+
+    def _filled(self, formset):
+        return [form for form in formset.forms if form.has_changed() and form.is_valid()]
+
+    def _components_valid(self) -> bool:
+        """Every typed component is in the catalogue, found by slug or name in one query."""
+        formset = self.formset("components")
+        typed = {form.cleaned_data["component"].strip().lower() for form in self._filled(formset)}
+        if not typed:
+            return True
+        found = Component.objects.annotate(lower_name=Lower("name")).filter(
+            Q(slug__in=typed) | Q(lower_name__in=typed)
+        )
+        for component in found:
+            self._components[component.slug] = component
+            self._components[component.lower_name] = component
+        valid = True
+        for form in self._filled(formset):
+            typed_value = form.cleaned_data["component"].strip()
+            if typed_value.lower() not in self._components:
+                form.add_error(
+                    "component",
+                    f"There is no component called ‘{typed_value[:100]}’. Enter a name or "
+                    "slug from the component list, or find it below",
+                )
+                valid = False
+        return valid
+
+    def _required_sections_valid(self) -> bool:
+        valid = True
+        for section, formset in self.sections:
+            if not section.required or not formset.forms:
+                continue
+            if not any(form.has_changed() for form in formset.forms):
+                first = formset.forms[0]
+                field = next(iter(first.fields))
+                first.add_error(field, f"Add at least one {section.row_label.lower()}")
+                valid = False
+        return valid
+
+    def error_summary(self):
+        items = field_error_summary(self.details)
+        for section, formset in self.sections:
+            for error in formset.non_form_errors():
+                items.append(("", f"{section.heading}: {error}"))
+            for number, form in enumerate(formset.forms, start=1):
+                for name, errors in form.errors.items():
+                    for error in errors:
+                        target = f"#{anchor(form[name])}" if name in form.fields else ""
+                        items.append((target, f"{section.row_label} {number}: {error}"))
+        return items
+
+    def rows(self, prefix):
+        return [form.cleaned_data for form in self.formset(prefix).forms if form.has_changed()]
+
+    def content(self) -> dict:
+        """What was typed, cleaned: the details, and each section's filled rows."""
+        data = self.details.cleaned_data
+        return {
+            **{name: data[name] for name in ProposalDetailsForm.COSTS},
+            "kind": data["kind"],
+            "based_on": data["based_on"],
+            "difference": data["difference"],
+            "title": data["title"].strip(),
+            "summary": data["summary"].strip(),
+            "problem": data["problem"],
+            "when_to_use": data["when_to_use"],
+            "when_not_to_use": data["when_not_to_use"],
+            "serves": list(data["serves"]),
+            "user_needs": [(r["as_a"], r["i_need"], r["so_that"]) for r in self.rows("needs")],
+            "components": [
+                (self._components[r["component"].strip().lower()], r["why"])
+                for r in self.rows("components")
+            ],
+            "standards": [(r["standard"], r["why"]) for r in self.rows("standards")],
+            "people": [(r["role"], r["days"], r["notes"]) for r in self.rows("people")],
+            "steps": [(r["title"], r["body"]) for r in self.rows("steps")],
+            "outcomes": self.rows("outcomes"),
+            "variations": [
+                (r["council_type"], r["title"], r["body"]) for r in self.rows("variations")
+            ],
+        }
+
+
+def proposal_data_with_row(data, prefix: str):
+    """The posted data with one more empty row in a section (up to its most), for "Add
+    another"; everything typed stays."""
+    section = SECTIONS_BY_PREFIX.get(prefix)
+    if section is None:
+        return data
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    rows = _row_count(data.get(key))
+    data[key] = str(min(rows + 1, section.max_rows))
+    return data
+
+
+def proposal_data_with_component(data, slug: str):
+    """The posted data with a found component put in the first empty component row (a
+    new row if none is empty and there is room)."""
+    data = data.copy()
+    section = SECTIONS_BY_PREFIX["components"]
+    rows = min(_row_count(data.get("components-TOTAL_FORMS")), section.max_rows)
+    for number in range(rows):
+        if not data.get(f"components-{number}-component", "").strip():
+            data[f"components-{number}-component"] = slug
+            return data
+    if rows < section.max_rows:
+        data["components-TOTAL_FORMS"] = str(rows + 1)
+        data[f"components-{rows}-component"] = slug
+    return data
+
+
+def _row_count(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+class ComponentSearchForm(forms.Form):
+    """The proposal form's component search (posted with the form, so nothing is lost)."""
+
+    component_query = forms.CharField(label="Find a component", max_length=100, required=False)

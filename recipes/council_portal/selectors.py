@@ -1,11 +1,12 @@
 """Reads for the council portal. Every query starts from the signed-in user's council
 memberships, so another council's objects are simply not found (404)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from catalogue.models import Council, CouncilMembership
+from catalogue.models import Component, Council, CouncilMembership
 from catalogue.portal.selectors import (
+    ModerationStatus,
     current_workflow_states,
     latest_version,
     moderation_status,
@@ -13,7 +14,7 @@ from catalogue.portal.selectors import (
 )
 from catalogue.selectors import user_council_memberships
 
-from ..models import Adoption, RecipePage
+from ..models import Adoption, RecipePage, RecipeProposal
 
 
 def user_memberships(user) -> QuerySet[CouncilMembership]:
@@ -64,3 +65,60 @@ def council_reviews_with_status(council: Council) -> list:
     reviews = list(council.reviews.select_related("recipe", "offering").order_by("-updated_at"))
     states = current_workflow_states(reviews)
     return [(review, moderation_status(review, states.get(str(review.pk)))) for review in reviews]
+
+
+def council_proposal(council: Council, proposal_id: int) -> RecipeProposal:
+    """One of the council's proposed recipes; 404 if it is another council's."""
+    return get_object_or_404(
+        RecipeProposal.objects.select_related("page", "based_on", "proposed_by"),
+        pk=proposal_id,
+        council=council,
+    )
+
+
+def proposal_status(proposal: RecipeProposal, state) -> ModerationStatus:
+    """Where a proposal is: in review, changes requested (with the editor's comment),
+    published, or not taken forward (the editor stopped its moderation or deleted it)."""
+    if proposal.page is None:
+        return ModerationStatus("Not taken forward", "red", "rejected")
+    status = moderation_status(proposal.page, state)
+    if status.key == "draft":
+        return ModerationStatus("Not taken forward", "grey", "stopped")
+    return status
+
+
+def council_proposals_with_status(council: Council) -> list:
+    """The council's proposed recipes, newest first, each with its status, in a fixed
+    number of queries."""
+    proposals = list(council.recipe_proposals.select_related("page", "based_on"))
+    pages = [proposal.page for proposal in proposals if proposal.page is not None]
+    states = current_workflow_states(pages)
+    return [
+        (proposal, proposal_status(proposal, states.get(str(proposal.page_id))))
+        for proposal in proposals
+    ]
+
+
+def single_proposal_status(proposal: RecipeProposal) -> ModerationStatus:
+    state = (
+        current_workflow_states([proposal.page]).get(str(proposal.page_id))
+        if (proposal.page)
+        else None
+    )
+    return proposal_status(proposal, state)
+
+
+COMPONENT_SEARCH_LIMIT = 10
+
+
+def components_matching(query: str) -> list[Component]:
+    """The components whose name or slug holds the words searched for, for the proposal
+    form's search-then-pick: at most ten, so the page stays short at any catalogue size."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        Component.objects.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+        .order_by("name")
+        .only("name", "slug", "summary")[:COMPONENT_SEARCH_LIMIT]
+    )

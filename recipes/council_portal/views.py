@@ -3,6 +3,7 @@ council looks it up through the signed-in user's memberships, so another council
 slugs and ids answer 404, as in the supplier portal."""
 
 import hashlib
+import uuid
 
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
@@ -21,11 +22,15 @@ from ..models import RecipePage, Review
 from . import selectors
 from .forms import (
     AdoptionForm,
+    ComponentSearchForm,
     OfferingFindForm,
     RecipeChoiceForm,
+    RecipeProposalForm,
     ReplyForm,
     ReportForm,
     ReviewForm,
+    proposal_data_with_component,
+    proposal_data_with_row,
 )
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -75,6 +80,24 @@ def record(request):
 
 @login_required
 @require_safe
+def share(request):
+    """From a recipe page's "share your variation" link: to the proposal form of the
+    user's council, as a variation of that recipe (the portal home if they are staff of
+    several councils or none)."""
+    memberships = list(selectors.user_memberships(request.user))
+    if len(memberships) != 1:
+        return redirect("council_portal:home")
+    target = reverse(
+        "council_portal:proposal_create", kwargs={"council_slug": memberships[0].council.slug}
+    )
+    recipe_id = request.GET.get("based_on", "")
+    return redirect(
+        f"{target}?based_on={recipe_id}" if recipe_id.isascii() and recipe_id.isdigit() else target
+    )
+
+
+@login_required
+@require_safe
 def council(request, council_slug):
     council = selectors.user_council(request.user, council_slug)
     return render(
@@ -85,6 +108,7 @@ def council(request, council_slug):
             "council": council,
             "adoptions": selectors.council_adoptions_with_status(council),
             "reviews": selectors.council_reviews_with_status(council),
+            "proposals": selectors.council_proposals_with_status(council),
             "breadcrumbs": _crumbs((council.name, "")),
         },
     )
@@ -313,4 +337,88 @@ def review_report(request, review_id):
         "council_portal/review_report.html",
         {"page_title": "Report a review", "review": review, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def proposal_create(request, council_slug):
+    """Share a recipe or a local variation (?based_on=<recipe id> starts a variation).
+    The form posts back to itself to add rows, find a component and pick it, keeping
+    everything typed; "Send to an editor" makes one draft recipe in moderation however
+    often it is pressed."""
+    council = selectors.user_council(request.user, council_slug)
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "") if data is not None else ""
+    search = ComponentSearchForm(data)
+    found = None
+    if data is not None and action.startswith("add-"):
+        data = proposal_data_with_row(data, action.removeprefix("add-"))
+    elif data is not None and request.POST.get("pick_component"):
+        data = proposal_data_with_component(data, request.POST["pick_component"][:200])
+    form = RecipeProposalForm(data, initial=_proposal_initial(request))
+    status = 200
+    if data is not None and not action and not request.POST.get("pick_component"):
+        if form.is_valid():
+            try:
+                proposal = services.recipe_propose(
+                    council=council,
+                    user=request.user,
+                    content=form.content(),
+                    submission_key=form.details.cleaned_data["submission_key"],
+                )
+            except PortalError as problem:
+                messages.error(request, str(problem))
+                return redirect("council_portal:council", council_slug=council.slug)
+            messages.success(
+                request,
+                f"Thank you. {proposal.title} is sent to an editor. It is published, "
+                f"credited to {council.name}, once they approve it.",
+            )
+            return redirect(proposal.get_absolute_url())
+        status = 400
+    elif data is not None:
+        form.errors_hidden()
+        query = search.cleaned_data["component_query"] if search.is_valid() else ""
+        if action == "find-components" and query.strip():
+            found = selectors.components_matching(query)
+    return render(
+        request,
+        "council_portal/proposal_form.html",
+        {
+            "page_title": "Share a recipe",
+            "council": council,
+            "form": form,
+            "search": search,
+            "found": found,
+            "breadcrumbs": _crumbs(_council_crumb(council), ("Share a recipe", "")),
+        },
+        status=status,
+    )
+
+
+def _proposal_initial(request) -> dict:
+    initial = {"submission_key": uuid.uuid4(), "kind": "new"}
+    based_on = request.GET.get("based_on", "")
+    if based_on.isascii() and based_on.isdigit():
+        initial.update(kind="variation", based_on=based_on)
+    return initial
+
+
+@login_required
+@require_safe
+def proposal_detail(request, council_slug, proposal_id):
+    council = selectors.user_council(request.user, council_slug)
+    proposal = selectors.council_proposal(council, proposal_id)
+    status = selectors.single_proposal_status(proposal)
+    return render(
+        request,
+        "council_portal/proposal_detail.html",
+        {
+            "page_title": proposal.title,
+            "council": council,
+            "proposal": proposal,
+            "status": status,
+            "breadcrumbs": _crumbs(_council_crumb(council), (proposal.title, "")),
+        },
     )

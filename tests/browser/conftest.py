@@ -37,7 +37,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo_site(live_server, committed_db):
+def demo_site(live_server, transactional_db):
     """A live server with the demo content loaded, as `make run` serves it."""
     call_command("load_demo_data", verbosity=0)
     return live_server

@@ -29,6 +29,8 @@ def page_type_urls() -> dict[str, str]:
         "offering": Offering.objects.public().order_by("name").first().get_absolute_url(),
         "council list": "/councils/",
         "council": adopted_council.get_absolute_url(),
+        "how costs are worked out": "/costs/",
+        "choose your council": "/costs/council/?q=leeds",
         "about the data": "/about/data/",
         "accessibility statement": "/accessibility/",
         "privacy notice": "/privacy/",

@@ -10,6 +10,7 @@ from tests.factories import (
     ComponentFactory,
     ConformanceClaimFactory,
     OfferingFactory,
+    ServiceAreaFactory,
     StandardFactory,
     SupplierFactory,
 )
@@ -164,3 +165,12 @@ def test_standard_display_name_prefers_the_short_name():
 
     assert uprn.display_name == "UPRN"
     assert bs7666.display_name == "BS7666"
+
+
+@pytest.mark.django_db
+def test_a_service_areas_address_is_the_recipe_list_filtered_to_it(client, page_tree):
+    """A service area has no page of its own; its address lists the recipes filed under it
+    (it named a URL that did not exist, so anything asking for it failed)."""
+    area = ServiceAreaFactory(slug="waste-and-recycling")
+    assert area.get_absolute_url() == "/recipes/?service_area=waste-and-recycling"
+    assert client.get(area.get_absolute_url()).status_code == 200

@@ -28,7 +28,7 @@ TIME_LIMIT = 60
 
 
 @pytest.fixture
-def catalogue(committed_db):
+def catalogue(transactional_db):
     """A small catalogue, committed: schemathesis sends its requests from its own worker
     threads, whose database connections see only committed rows. The filters' allowed
     values (slugs, codes) in the schema come from these rows."""

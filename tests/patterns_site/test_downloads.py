@@ -274,7 +274,7 @@ def database_url_of(connection) -> str:
 
 
 @pytest.fixture
-def many_councils(committed_db):
+def many_councils(transactional_db):
     """Enough councils that the council download takes many database round trips."""
     from catalogue.models import Council
     from tests.factories import CouncilTypeFactory
@@ -336,7 +336,7 @@ def test_a_database_failure_mid_stream_is_visible_to_the_client(many_councils, e
 
 
 @pytest.mark.parametrize("extension", ["csv", "json"])
-def test_a_database_down_before_the_first_byte_is_a_503(committed_db, extension):
+def test_a_database_down_before_the_first_byte_is_a_503(transactional_db, extension):
     """With the database unreachable, a download answers 503 with a clear message, not a
     200 with an empty or partial file."""
     server = Gunicorn("postgres://postgres@127.0.0.1:5449/nothing_listens_here")

@@ -10,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 
+from tests.pages import unbalanced_tags
+
 pytestmark = pytest.mark.django_db
 
 LIST_PAGES = [
@@ -143,8 +145,10 @@ def test_removing_the_standard_keeps_verified_only_working(client, demo_site):
 
 def test_a_crawl_from_the_home_page_finds_no_broken_link(client, demo_site):
     """Following every internal link from / over the demo site (up to a few hundred
-    pages, not the admin, no POST forms) meets no 4xx or 5xx."""
+    pages, not the admin, no POST forms) meets no 4xx or 5xx, and no page closes an
+    element with the wrong end tag or leaves one open."""
     queue, seen_from, failures, visited = deque(["/"]), {"/": ""}, [], 0
+    unbalanced = {}
     while queue and visited < CRAWL_LIMIT:
         url = queue.popleft()
         response, body = get(client, url)
@@ -154,6 +158,8 @@ def test_a_crawl_from_the_home_page_finds_no_broken_link(client, demo_site):
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
+        if problems := unbalanced_tags(body if isinstance(body, str) else body.decode()):
+            unbalanced[url] = problems[:3]
         for link in parse_html(body).find_all("a", href=True):
             target = urlsplit(urljoin(url, link["href"]))
             if target.scheme not in ("", "http") or target.netloc not in ("", "testserver"):
@@ -165,4 +171,5 @@ def test_a_crawl_from_the_home_page_finds_no_broken_link(client, demo_site):
                 seen_from[found] = url
                 queue.append(found)
     assert failures == []
+    assert unbalanced == {}, "every element is closed where it was opened"
     assert visited >= 150, f"only {visited} pages reached"

@@ -293,7 +293,9 @@ def test_synonym_variants_do_not_repeat_words():
 
 
 def test_search_makes_the_same_number_of_queries_at_any_size(client, catalogue):
-    """Ten times as many matching offerings cost no extra queries."""
+    """Ten times as many matching offerings cost no extra queries. (Fewer is fine: the
+    page's objects are read one query per kind on the page, and a page full of one kind
+    needs one.)"""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -306,7 +308,7 @@ def test_search_makes_the_same_number_of_queries_at_any_size(client, catalogue):
     client.get("/search/", {"q": "notify"})  # warm per-process caches
     small = queries_for_search()
     OfferingFactory.create_batch(30, name="Notify relay", components=[catalogue["notify"]])
-    assert queries_for_search() == small
+    assert queries_for_search() <= small
 
 
 # FTS5 and tsquery syntax, unbalanced quotes and brackets, and operators on their own.

@@ -470,7 +470,7 @@ def test_procurement_brief_lists_requirement_standards_outcomes_and_shortlist(cl
     soup = parse(response)
     assert soup.find("link", attrs={"media": "print"})
     section = text(soup.find(id=f"brief-{shop['notify'].pk}").parent)
-    assert "For report a missed bin: It needs send notifications." in section
+    assert "In “Report a missed bin”: It needs send notifications." in section
     assert "Must conform to OpenAPI 3" in section
     assert "Reports made online: 78% (from 41%)" in section
     assert "Shortlist for send notifications" in section
