@@ -571,14 +571,12 @@ class Review(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         # PostgreSQL read the ratings from the index alone.
         indexes = [
             models.Index(
-                fields=["offering"],
-                include=["rating"],
+                fields=["offering", "rating"],
                 condition=models.Q(live=True, hidden_at__isnull=True, offering__isnull=False),
                 name="review_public_offering",
             ),
             models.Index(
-                fields=["recipe"],
-                include=["rating"],
+                fields=["recipe", "rating"],
                 condition=models.Q(live=True, hidden_at__isnull=True, recipe__isnull=False),
                 name="review_public_recipe",
             ),

@@ -6,16 +6,16 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recipes', '0008_council_reviews'),
+        ('recipes', '0009_recipe_proposals'),
     ]
 
     operations = [
         migrations.AddIndex(
             model_name='review',
-            index=models.Index(condition=models.Q(('hidden_at__isnull', True), ('live', True), ('offering__isnull', False)), fields=['offering'], include=('rating',), name='review_public_offering'),
+            index=models.Index(condition=models.Q(('hidden_at__isnull', True), ('live', True), ('offering__isnull', False)), fields=['offering', 'rating'], name='review_public_offering'),
         ),
         migrations.AddIndex(
             model_name='review',
-            index=models.Index(condition=models.Q(('hidden_at__isnull', True), ('live', True), ('recipe__isnull', False)), fields=['recipe'], include=('rating',), name='review_public_recipe'),
+            index=models.Index(condition=models.Q(('hidden_at__isnull', True), ('live', True), ('recipe__isnull', False)), fields=['recipe', 'rating'], name='review_public_recipe'),
         ),
     ]
