@@ -47,6 +47,24 @@ def recipe_list():
     )
 
 
+def recipe_credit(page: RecipePage) -> dict | None:
+    """Who shared a recipe council staff proposed, as plain values: the recipe page's
+    data is kept in the shared cache, which cannot store a page object."""
+    proposal = (
+        RecipeProposal.objects.filter(page=page).select_related("council", "based_on").first()
+    )
+    if proposal is None:
+        return None
+    based_on = proposal.based_on if proposal.based_on and proposal.based_on.live else None
+    return {
+        "council_name": proposal.council.official_name,
+        "council_url": proposal.council.get_absolute_url(),
+        "is_sample": proposal.is_sample,
+        "based_on_title": based_on.title if based_on else "",
+        "based_on_url": based_on.url if based_on else "",
+    }
+
+
 def recipe_detail_context(page: RecipePage) -> dict:
     """Everything the recipe page shows beyond its own fields."""
     adoptions = list(
@@ -63,13 +81,14 @@ def recipe_detail_context(page: RecipePage) -> dict:
         for link in page.related_links.select_related("related").all()
         if link.related.live
     ]
-    rating = rating_summary(page.reviews)
+    # Not page.reviews: a related manager hands each review this page object, which the
+    # shared cache (pickle) cannot keep.
+    reviews = Review.objects.filter(recipe_id=page.pk)
+    rating = rating_summary(reviews)
     return {
-        "shared_by": RecipeProposal.objects.filter(page=page)
-        .select_related("council", "based_on")
-        .first(),
+        "shared_by": recipe_credit(page),
         "rating": rating,
-        "reviews": public_reviews(page.reviews) if rating["count"] else [],
+        "reviews": public_reviews(reviews) if rating["count"] else [],
         "adoptions": adoptions,
         "live_adoption_count": sum(1 for a in adoptions if a.status == Adoption.Status.LIVE),
         "adoption_outcomes": summarise_outcomes(adoptions),
