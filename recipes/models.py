@@ -566,6 +566,21 @@ class Review(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
                 name="one_offering_review_per_council",
             ),
         ]
+        # Lists sorted or filtered by councils' rating (catalogue.selectors.with_ratings)
+        # count and average each row's public reviews: at 50,000 offerings these let
+        # PostgreSQL read the ratings from the index alone.
+        indexes = [
+            models.Index(
+                fields=["offering", "rating"],
+                condition=models.Q(live=True, hidden_at__isnull=True, offering__isnull=False),
+                name="review_public_offering",
+            ),
+            models.Index(
+                fields=["recipe", "rating"],
+                condition=models.Q(live=True, hidden_at__isnull=True, recipe__isnull=False),
+                name="review_public_recipe",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.council.name} on {self.recipe or self.offering}"

@@ -410,3 +410,12 @@ def test_on_off_filters_are_govuk_checkboxes(client, page_tree, url):
     assert page.select_one("input[name=open_source]") is None or (
         page.select_one("input[name=open_source]")["type"] == "checkbox"
     )
+
+
+def test_rating_sort_and_filter_combine_with_words(client, rated):
+    """Words narrow a best-rated list without losing its order or its figures."""
+    response = client.get("/offerings/", {"q": "hub", "sort": "rating", "rated_highly": "on"})
+    assert listed(response) == ["Texting Hub"]
+    assert "Rated 4.5 out of 5 by 2 councils" in text(parse(response).select_one(".app-card-list"))
+    response = client.get("/recipes/", {"q": "parking bins", "sort": "rating"})
+    assert response.status_code == 200
