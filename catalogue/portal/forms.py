@@ -9,6 +9,7 @@ from modelcluster.forms import BaseChildFormSet, ClusterForm
 
 from foundations.forms import ErrorSummaryMixin, anchor
 
+from ..costs import BAND_CHOICES
 from ..images import image_reencode
 from ..models import Component, Offering, Standard, Supplier
 
@@ -162,6 +163,43 @@ class ClaimFormSet(BaseChildFormSet):
             seen.add(standard_id)
 
 
+class PriceBandForm(forms.ModelForm):
+    """The price for councils in one population band, where it differs from the list price."""
+
+    class Meta:
+        fields = ["band", "price", "price_max"]
+        labels = {
+            "band": "Council population",
+            "price": "Price",
+            "price_max": "Highest price (optional)",
+        }
+        help_texts = {"price": "In pounds, in the pricing unit above."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["band"].choices = [("", "Choose a population band"), *BAND_CHOICES]
+        self.fields["band"].error_messages["required"] = "Choose the population band"
+        self.fields["price"].error_messages.update(
+            required="Enter the price for this band", invalid="Price must be a number, like 900"
+        )
+        self.fields["price_max"].error_messages["invalid"] = (
+            "Highest price must be a number, like 1800"
+        )
+
+
+class PriceBandFormSet(BaseChildFormSet):
+    def validate_unique(self):
+        """One price per band, with the error on the repeated band."""
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form) or not data.get("band"):
+                continue
+            if data["band"] in seen:
+                form.add_error("band", "You have already given a price for this band")
+            seen.add(data["band"])
+
+
 class OfferingForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
     logo = LogoField(
         label="Logo (optional)",
@@ -194,7 +232,13 @@ class OfferingForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
                 "formset": ClaimFormSet,
                 "fields": ["standard", "evidence_url", "statement"],
                 "extra": 3,
-            }
+            },
+            "price_bands": {
+                "form": PriceBandForm,
+                "formset": PriceBandFormSet,
+                "fields": ["band", "price", "price_max"],
+                "extra": 2,
+            },
         }
         widgets = {
             "description": MarkdownxWidget(
@@ -270,11 +314,12 @@ class OfferingForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):
 
     def error_summary(self):
         items = super().error_summary()
-        formset = self.formsets["claims"]
-        for number, form in enumerate(formset.forms, start=1):
-            for name, errors in form.errors.items():
-                for error in errors:
-                    target = f"#{anchor(form[name])}" if name != "__all__" else ""
-                    items.append((target, f"Claim {number}: {error}"))
-        items += [("", error) for error in formset.non_form_errors()]
+        for key, label in (("price_bands", "Band price"), ("claims", "Claim")):
+            formset = self.formsets[key]
+            for number, form in enumerate(formset.forms, start=1):
+                for name, errors in form.errors.items():
+                    for error in errors:
+                        target = f"#{anchor(form[name])}" if name != "__all__" else ""
+                        items.append((target, f"{label} {number}: {error}"))
+            items += [("", error) for error in formset.non_form_errors()]
         return items

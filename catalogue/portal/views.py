@@ -276,6 +276,7 @@ def _offering_form_page(request, *, supplier, form, offering=None, status=200):
             "supplier": supplier,
             "offering": offering,
             "claims": form.formsets["claims"],
+            "price_bands": form.formsets["price_bands"],
             "breadcrumbs": _crumbs(*crumbs, (title, "")),
         },
         status=status,

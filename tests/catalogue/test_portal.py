@@ -29,6 +29,7 @@ from tests.factories import (
     SupplierMembershipFactory,
     UserFactory,
 )
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,19 @@ def offering_data(components, **overrides):
             f"claims-{number}-standard": "",
             f"claims-{number}-evidence_url": "",
             f"claims-{number}-statement": "",
+        }
+    data |= {
+        "price_bands-TOTAL_FORMS": "2",
+        "price_bands-INITIAL_FORMS": "0",
+        "price_bands-MIN_NUM_FORMS": "0",
+        "price_bands-MAX_NUM_FORMS": "1000",
+    }
+    for number in range(2):
+        data |= {
+            f"price_bands-{number}-id": "",
+            f"price_bands-{number}-band": "",
+            f"price_bands-{number}-price": "",
+            f"price_bands-{number}-price_max": "",
         }
     data.update(overrides)
     return data
@@ -381,6 +395,55 @@ def test_one_claim_per_standard(supplier_client, member):
     response = supplier_client.post(portal_url("offering_create", member.supplier), data)
     assert response.status_code == 400
     assert "Claim 2: You have already made a claim for this standard" in response.content.decode()
+
+
+def test_a_supplier_states_prices_by_council_size_that_councils_are_costed_with(
+    supplier_client, member, workflow
+):
+    """Band prices entered in the portal are saved with the draft, shown back, checked
+    (one per band, highest not below the price) and, once approved, cost a council in
+    that band at its own price."""
+    from catalogue.costs import Assumptions, offering_yearly
+    from catalogue.models import OfferingPriceBand
+
+    bands = {
+        "price_bands-0-band": "up_to_100k",
+        "price_bands-0-price": "600",
+        "price_bands-1-band": "over_500k",
+        "price_bands-1-price": "3000",
+        "price_bands-1-price_max": "4000",
+    }
+    create = portal_url("offering_create", member.supplier)
+    twice = {**bands, "price_bands-1-band": "up_to_100k"}
+    response = supplier_client.post(create, offering_data([ComponentFactory()], **twice))
+    assert response.status_code == 400
+    assert "Band price 2: You have already given a price for this band" in page_text(response)
+    low_max = {**bands, "price_bands-1-price_max": "10"}
+    response = supplier_client.post(create, offering_data([ComponentFactory()], **low_max))
+    assert response.status_code == 400
+    assert "Highest price must be the same as or more than the price" in page_text(response)
+    assert not Offering.objects.filter(name="Notify Plus").exists()
+
+    response = supplier_client.post(create, offering_data([ComponentFactory()], **bands))
+    offering = Offering.objects.get(name="Notify Plus")
+    assert response.status_code == 302
+    detail = page_text(supplier_client.get(portal_url("offering", member.supplier, offering)))
+    assert "Up to 100,000 residents £600" in detail
+    assert "Over 500,000 residents £3,000 to £4,000" in detail
+    supplier_client.post(portal_url("offering_submit", member.supplier, offering))
+    task_state = offering.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, UserFactory(is_superuser=True), "approve", "")
+    offering = Offering.objects.get(pk=offering.pk)
+    assert offering.live
+    assert set(
+        OfferingPriceBand.objects.filter(offering=offering).values_list("band", "price")
+    ) == {
+        ("up_to_100k", 600),
+        ("over_500k", 3000),
+    }
+    small = offering_yearly(offering, Assumptions(population=60_000), None, "")
+    middling = offering_yearly(offering, Assumptions(population=150_000), None, "")
+    assert (small.low, middling.low) == (600, 1200)
 
 
 def test_suppliers_cannot_mark_their_claims_verified(supplier_client, member):
