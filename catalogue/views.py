@@ -214,6 +214,7 @@ def council_list(request):
 @require_safe
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.select_related("council_type", "parent"), slug=slug)
+    adoptions = list(selectors.council_adoptions(council))
     return render(
         request,
         "catalogue/council_detail.html",
@@ -221,7 +222,9 @@ def council_detail(request, slug):
             "page_title": council.name,
             "breadcrumbs": [("Home", "/"), ("Councils", "/councils/"), (council.name, "")],
             "council": council,
-            "adoptions": selectors.council_adoptions(council),
+            "adoptions": adoptions,
+            # No "What it measured" heading over nothing.
+            "has_outcomes": any(adoption.outcomes.all() for adoption in adoptions),
             "pantry": selectors.council_pantry(council),
             "shared_recipes": selectors.council_shared_recipes(council),
         },

@@ -723,6 +723,19 @@ def test_council_page_lists_its_adoptions(client):
     assert "798,786" in text(soup.find("main"))
 
 
+def test_a_council_page_has_no_measures_heading_over_nothing(client):
+    """With adoptions but no outcome recorded, the council page has no "What it measured"
+    section; Leeds, which measured one, has it."""
+    AdoptionFactory(
+        recipe=RecipePageFactory(slug="pay-a-fine"), council=CouncilFactory(slug="york")
+    )
+
+    york = parse(client.get("/councils/york/"))
+    assert york.find("a", href="/recipes/pay-a-fine/")
+    assert york.find(id="outcomes") is None
+    assert parse(client.get("/councils/leeds/")).find(id="outcomes")
+
+
 def test_district_council_page_links_its_county(client):
     """A district council's page links to its county council."""
     soup = parse(client.get("/councils/lewes/"))
