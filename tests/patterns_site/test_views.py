@@ -9,10 +9,12 @@ from tests.factories import (
     AdoptionFactory,
     ComponentFactory,
     CouncilFactory,
+    CouncilMembershipFactory,
     CouncilTypeFactory,
     OfferingFactory,
     RecipePageFactory,
     ServiceAreaFactory,
+    SupplierMembershipFactory,
 )
 from tests.pages import link_texts, page_text, parse, text
 
@@ -297,3 +299,22 @@ def test_unknown_address_gives_govuk_not_found_page(client, page_tree, url):
     assert "govuk-template" in soup.html["class"]
     assert soup.find("main").find("a", href="/recipes/")
     assert soup.title.string.startswith("Page not found")
+
+
+def test_a_signed_in_visitor_sees_who_they_are_their_portals_and_sign_out(client, home_page):
+    """Council staff get a link to their portal (not the supplier one), their follows and
+    a sign-out; a visitor who is not signed in sees none of it."""
+    assert "Signed in as" not in page_text(client.get("/"))
+    officer = CouncilMembershipFactory().user
+    client.force_login(officer)
+    bar = parse(client.get("/")).select_one(".app-account-bar")
+    assert f"Signed in as {officer.email}" in text(bar)
+    assert link_texts(bar) == ["Council portal", "Your follows", "Sign out"]
+    assert bar.find("a", string="Sign out")["href"] == "/accounts/logout/"
+    supplier = SupplierMembershipFactory().user
+    client.force_login(supplier)
+    assert link_texts(parse(client.get("/")).select_one(".app-account-bar")) == [
+        "Supplier portal",
+        "Your follows",
+        "Sign out",
+    ]
