@@ -16,7 +16,6 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from catalogue.costs import (
-    POPULATION_BANDS,
     Assumptions,
     BasketChoice,
     BasketCosts,
@@ -29,13 +28,17 @@ from catalogue.costs import (
 )
 from catalogue.models import (
     Component,
-    ComponentPriceSummary,
     ConformanceClaim,
     Offering,
     OfferingComponentRank,
     Standard,
 )
-from catalogue.selectors import SUMMARY_MAX_STANDARDS, pantry_have, standards_mask
+from catalogue.selectors import (
+    SUMMARY_MAX_STANDARDS,
+    component_offering_counts,
+    pantry_have,
+    standards_mask,
+)
 from foundations.money import format_money, format_range, pence
 
 from .costing import recipe_inputs
@@ -363,26 +366,6 @@ def conforming_q(required: dict[int, int], order: dict[int, list[int]]) -> Q:
 RANK_ORDER_SQL = "claimed_count DESC, verified_count DESC, price, name, offering_id"
 
 
-def offering_counts(component_required: dict[int, int]) -> dict[int, tuple[int, int]]:
-    """component id -> (public offerings, those claiming every required standard), read
-    from the price summary (a few rows per component) instead of counting offerings."""
-    if not component_required:
-        return {}
-    totals: dict[tuple[int, int], int] = {}
-    # The summary counts every offering once in each band: one band gives the counts.
-    rows = ComponentPriceSummary.objects.filter(
-        component_id__in=list(component_required),
-        standards_mask__in={0, *component_required.values()},
-        band=POPULATION_BANDS[0].key,
-    ).values_list("component_id", "standards_mask", "offering_count")
-    for component_id, mask, count in rows:
-        totals[component_id, mask] = totals.get((component_id, mask), 0) + count
-    return {
-        component_id: (totals.get((component_id, 0), 0), totals.get((component_id, mask), 0))
-        for component_id, mask in component_required.items()
-    }
-
-
 def _best_ranks_sql(component_required, counts, order, limit) -> tuple[str, list]:
     """One UNION ALL of index scans that stop at the limit: per component, up to `limit`
     rows that claim every required standard and, when fewer do, the best `limit` of all.
@@ -419,7 +402,7 @@ def ranked_offerings(component_required: dict[int, int], order, *, limit=SHORTLI
     offerings, against 5 ms.)"""
     if not component_required:
         return {}, {}
-    counts = offering_counts(component_required)
+    counts = component_offering_counts(component_required)
     sql, params = _best_ranks_sql(component_required, counts, order, limit)
     if not sql:
         return {}, counts
@@ -569,7 +552,7 @@ def component_offerings(*, component: Component, required_ids, conforming_only: 
     mask = standards_mask(order[component.pk], required_ids)
     meets = conforming_q({component.pk: mask}, order)
     ranks = OfferingComponentRank.objects.filter(component=component)
-    total, conforming = offering_counts({component.pk: mask})[component.pk]
+    total, conforming = component_offering_counts({component.pk: mask})[component.pk]
     if conforming_only and conforming:
         ranks = ranks.filter(meets)
     ranks = ranks.annotate(
