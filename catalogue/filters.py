@@ -163,8 +163,8 @@ class RatingFilters:
     @property
     def form(self):
         form = super().form
-        if "council_type" not in vars(form):
-            form.council_type = self.council_type
+        if "ratings_council_type" not in vars(form):
+            form.ratings_council_type = self.council_type
             if self.council_type is not None and "like_mine" in form.fields:
                 form.fields["like_mine"].label = (
                     f"Count only reviews by {self.council_type.plural_name_in_sentence}, "

@@ -27,12 +27,14 @@ class ListFilterForm(forms.Form):
     # Fields that are not filters, so get no "remove" tag.
     not_filters = ("sort",)
 
-    # The visitor's chosen council's type, set by catalogue.filters.RatingFilters.
-    council_type = None
+    # The visitor's chosen council's type, set by catalogue.filters.RatingFilters. (Not
+    # "council_type": templates read form.x as form["x"] first, and a list may have a
+    # council_type field.)
+    ratings_council_type = None
 
     def clean(self):
         data = super().clean()
-        if data.get("like_mine") and self.council_type is None:
+        if data.get("like_mine") and self.ratings_council_type is None:
             self.add_error(
                 "like_mine", "Choose your council to count only reviews by councils like yours"
             )

@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import GroupApprovalTask, Site, Workflow, WorkflowPage, WorkflowState
+from wagtail.models import (
+    GroupApprovalTask,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowState,
+    WorkflowTask,
+)
 
 from catalogue.markdown import render_markdown
 from catalogue.models import Component
@@ -232,9 +239,10 @@ def recipe_proposal_workflow_ensure(index: RecipeIndexPage) -> Workflow:
     group, _ = Group.objects.get_or_create(name=PAGE_MODERATORS_GROUP_NAME)
     task, _ = GroupApprovalTask.objects.get_or_create(name="Moderators approval")
     task.groups.add(group)
-    workflow, created = Workflow.objects.get_or_create(name=PROPOSAL_WORKFLOW_NAME)
-    if created:
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    workflow, _ = Workflow.objects.get_or_create(name=PROPOSAL_WORKFLOW_NAME)
+    # Not workflow.workflow_tasks.create(): on a cluster that keeps the task in memory
+    # only, so the workflow had no task, started, finished at once and tried to publish.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     return workflow
 

@@ -168,15 +168,20 @@ class PriceBandForm(forms.ModelForm):
 
     class Meta:
         fields = ["band", "price", "price_max"]
-        labels = {
-            "band": "Council population",
-            "price": "Price",
-            "price_max": "Highest price (optional)",
-        }
-        help_texts = {"price": "In pounds, in the pricing unit above."}
+
+    # Set here: the formset builds the form class with a Meta of its own. Not "Price":
+    # each band's fields must be told apart from the list price's by their labels alone.
+    LABELS = {
+        "band": "Council population",
+        "price": "Price for this band",
+        "price_max": "Highest price for this band (optional)",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name].label = label
+        self.fields["price"].help_text = "In pounds, in the pricing unit above."
         self.fields["band"].choices = [("", "Choose a population band"), *BAND_CHOICES]
         self.fields["band"].error_messages["required"] = "Choose the population band"
         self.fields["price"].error_messages.update(

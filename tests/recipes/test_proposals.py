@@ -592,3 +592,19 @@ def test_a_proposal_in_review_cannot_be_changed(client, kitchen):
     client.post(edit_url(proposal), proposal_data(kitchen, title="Changed"))
     assert proposal.page.revisions.count() == revisions
     assert RecipeProposal.objects.get().title == "Book a school meal"
+
+
+def test_after_a_flush_the_proposal_workflow_is_made_with_its_task_saved(kitchen):
+    """With no page workflow at all (a flushed database), the proposal workflow is made
+    with its moderators' task in the database: a proposal then waits for an editor
+    instead of finishing at once and trying to publish as its proposer."""
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from recipes.services import recipe_index_ensure, recipe_proposal_workflow_ensure
+
+    WorkflowPage.objects.all().delete()
+    index = recipe_index_ensure()
+    workflow = recipe_proposal_workflow_ensure(index)
+    assert WorkflowTask.objects.filter(workflow_id=workflow.pk).count() == 1
+    assert recipe_proposal_workflow_ensure(index) == Workflow.objects.get(pk=workflow.pk)
+    assert WorkflowTask.objects.filter(workflow_id=workflow.pk).count() == 1
