@@ -200,9 +200,10 @@ class PriceBandFormSet(BaseChildFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or self._should_delete_form(form) or not data.get("band"):
                 continue
-            if data["band"] in seen:
+            band = data["band"]
+            if band in seen:
                 form.add_error("band", "You have already given a price for this band")
-            seen.add(data["band"])
+            seen.add(band)
 
 
 class OfferingForm(TextLimitsMixin, ErrorSummaryMixin, ClusterForm):

@@ -432,7 +432,7 @@ def test_a_supplier_states_prices_by_council_size_that_councils_are_costed_with(
     assert "Over 500,000 residents £3,000 to £4,000" in detail
     supplier_client.post(portal_url("offering_submit", member.supplier, offering))
     task_state = offering.current_workflow_task_state
-    task_state.task.specific.on_action(task_state, UserFactory(is_superuser=True), "approve", "")
+    task_state.task.specific.on_action(task_state, UserFactory(is_superuser=True), "approve")
     offering = Offering.objects.get(pk=offering.pk)
     assert offering.live
     assert set(
