@@ -20,6 +20,7 @@ from foundations.forms import ErrorSummaryMixin, anchor, field_error_summary
 
 from ..blocks import COUNCIL_TYPE_CHOICES, OUTCOME_UNIT_CHOICES
 from ..models import Adoption, AdoptionOutcome, RecipePage, RecipeProposal, Review
+from ..services import PROPOSAL_COST_FIELDS
 
 DATE_HINT = "For example, 2025-04-01"
 DATE_ERROR = "must be a real date, like 2025-04-01"
@@ -451,14 +452,7 @@ class ProposalDetailsForm(TextLimitsMixin, forms.Form):
                 }
             )
 
-    COSTS = (
-        "setup_cost_min",
-        "setup_cost_max",
-        "yearly_cost_min",
-        "yearly_cost_max",
-        "staff_effort_days",
-        "weeks_to_launch",
-    )
+    COSTS = PROPOSAL_COST_FIELDS
 
     def clean(self):
         data = super().clean()
