@@ -97,10 +97,24 @@ def settings_in_force() -> dict:
     }
 
 
+def read_whole(response) -> bytes:
+    """The body, a streamed one read to its end, and the response closed, as a server
+    does. A stream left half read keeps its generator, and the server-side cursor in it,
+    until the garbage collector finalises it: if that happens while the same connection
+    is fetching for another request, closing the cursor waits on the connection's lock,
+    which that fetch holds, for ever (the query counts hung on the CSV download)."""
+    try:
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
+    finally:
+        response.close()
+
+
 def client_fetch(client):
     def fetch(method, path, data):
         response = client.get(path) if method == "GET" else client.post(path, data)
-        body = b"" if response.streaming else response.content
+        body = read_whole(response)
         return response.status_code, response.get("Location", ""), body.decode("utf-8", "replace")
 
     return fetch
@@ -144,13 +158,10 @@ def count(spec: dict) -> dict[str, dict]:
             results[page["name"]] = {"status": None, "queries": None, "problem": problems[kind]}
             continue
         client = clients[kind]
-        client.get(page["path"])  # Warm per-process caches (templates, URL resolvers).
+        read_whole(client.get(page["path"]))  # Warm per-process caches (templates, URLs).
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page["path"])
-            if response.streaming:
-                # A streamed download queries as it is read.
-                for _chunk in response.streaming_content:
-                    pass
+            read_whole(response)  # A streamed download queries as it is read.
         results[page["name"]] = {
             "status": response.status_code,
             "queries": len(queries.captured_queries),
