@@ -62,39 +62,32 @@ def home(request):
     )
 
 
-@login_required
-@require_safe
-def record(request):
-    """From a recipe page's "record it" link: to the adoption form of the user's council
-    (the portal home, to choose, if they are staff of several or none)."""
+def _to_own_council(request, url_name: str, param: str):
+    """To a form of the user's council, with the recipe id passed on when it is one (the
+    portal home, to choose, if they are staff of several councils or none)."""
     memberships = list(selectors.user_memberships(request.user))
     if len(memberships) != 1:
         return redirect("council_portal:home")
-    target = reverse(
-        "council_portal:adoption_create", kwargs={"council_slug": memberships[0].council.slug}
-    )
-    recipe_id = request.GET.get("recipe", "")
-    return redirect(
-        f"{target}?recipe={recipe_id}" if recipe_id.isascii() and recipe_id.isdigit() else target
-    )
+    target = reverse(url_name, kwargs={"council_slug": memberships[0].council.slug})
+    recipe_id = request.GET.get(param, "")
+    if recipe_id.isascii() and recipe_id.isdigit():
+        return redirect(f"{target}?{param}={recipe_id}")
+    return redirect(target)
+
+
+@login_required
+@require_safe
+def record(request):
+    """From a recipe page's "record it" link: to the adoption form."""
+    return _to_own_council(request, "council_portal:adoption_create", "recipe")
 
 
 @login_required
 @require_safe
 def share(request):
-    """From a recipe page's "share your variation" link: to the proposal form of the
-    user's council, as a variation of that recipe (the portal home if they are staff of
-    several councils or none)."""
-    memberships = list(selectors.user_memberships(request.user))
-    if len(memberships) != 1:
-        return redirect("council_portal:home")
-    target = reverse(
-        "council_portal:proposal_create", kwargs={"council_slug": memberships[0].council.slug}
-    )
-    recipe_id = request.GET.get("based_on", "")
-    return redirect(
-        f"{target}?based_on={recipe_id}" if recipe_id.isascii() and recipe_id.isdigit() else target
-    )
+    """From a recipe page's "share your variation" link: to the proposal form, as a
+    variation of that recipe."""
+    return _to_own_council(request, "council_portal:proposal_create", "based_on")
 
 
 @login_required

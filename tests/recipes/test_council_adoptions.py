@@ -349,3 +349,23 @@ def test_the_adoption_form_stays_short_with_thousands_of_products(client, kitche
     assert response.status_code == 200
     box = parse(response).find("input", attrs={"name": "offerings_used", "value": str(last.pk)})
     assert box is not None and box.has_attr("checked")
+
+
+@pytest.mark.parametrize(
+    ("start", "form", "param"),
+    [("record", "adoption_create", "recipe"), ("share", "proposal_create", "based_on")],
+)
+def test_a_recipe_pages_link_leads_to_the_form_of_the_users_own_council(
+    client, kitchen, start, form, param
+):
+    """One council: its form, with the recipe id passed on only when it is a number;
+    staff of two councils, or of none, choose on the portal home."""
+    start_url = reverse(f"council_portal:{start}")
+    target = reverse(f"council_portal:{form}", kwargs={"council_slug": "leeds"})
+    client.force_login(kitchen["officer"])
+    assert client.get(start_url, {param: "12"})["Location"] == f"{target}?{param}=12"
+    assert client.get(start_url, {param: "12&x=1"})["Location"] == target
+    CouncilMembershipFactory(user=kitchen["officer"])
+    assert client.get(start_url, {param: "12"})["Location"] == reverse("council_portal:home")
+    client.force_login(UserFactory())
+    assert client.get(start_url)["Location"] == reverse("council_portal:home")
