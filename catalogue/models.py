@@ -884,20 +884,34 @@ class ComponentPriceSummary(models.Model):
 
 class OfferingComponentRank(models.Model):
     """Derived, never edited: how one public offering meets the standards of one component
-    it provides, for ranking the basket's shortlist with an index instead of reading every
-    claim. claimed_mask numbers the component's standards as ComponentPriceSummary does.
-    Rebuilt with the summary (catalogue.services.component_price_summary_rebuild)."""
+    it provides, and how councils rate it, for ranking the basket's shortlist with an index
+    instead of reading every claim and review. claimed_mask numbers the component's
+    standards as ComponentPriceSummary does. Rebuilt with the summary
+    (catalogue.services.component_price_summary_rebuild); its ratings also when a review
+    changes (catalogue.services.offering_rank_ratings_refresh)."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")
     claimed_mask = models.PositiveIntegerField()
     claimed_count = models.PositiveSmallIntegerField()
     verified_count = models.PositiveSmallIntegerField()
+    # Councils' rating of the offering (its public reviews), for ranking: the average in
+    # hundredths, 0 when unrated, so that a descending index puts unrated ones last.
+    rating_hundredths = models.PositiveSmallIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
     price = models.DecimalField(max_digits=12, decimal_places=2)
     name = models.CharField(max_length=200)
 
     class Meta:
-        ordering = ["component", "-claimed_count", "-verified_count", "price", "name"]
+        ordering = [
+            "component",
+            "-claimed_count",
+            "-verified_count",
+            "-rating_hundredths",
+            "-rating_count",
+            "price",
+            "name",
+        ]
         indexes = [
             models.Index(
                 fields=["component", "claimed_mask", "-claimed_count", "-verified_count", "price"],
@@ -909,11 +923,13 @@ class OfferingComponentRank(models.Model):
                     "component",
                     "-claimed_count",
                     "-verified_count",
+                    "-rating_hundredths",
+                    "-rating_count",
                     "price",
                     "name",
                     "offering",
                 ],
-                name="offering_rank_order",
+                name="offering_rank_rated_order",
             ),
         ]
         constraints = [

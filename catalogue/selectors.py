@@ -292,6 +292,9 @@ class Pantry:
     adopted_components: list = field(default_factory=list)  # (component, recipes)
     adopted_offerings: list = field(default_factory=list)  # (offering, recipes)
     component_ids: frozenset = frozenset()
+    # Every public product it has, entered or adopted: the basket's shortlist puts them
+    # before others that meet the standards as well.
+    offering_ids: frozenset = frozenset()
     has_sample: bool = False  # of what staff entered
     adopted_has_sample: bool = False
 
@@ -345,6 +348,7 @@ def council_pantry(council: Council) -> Pantry:
         adopted_has_sample=kit["has_sample"],
     )
     offering_ids = {item.offering_id for item in pantry.reported_offerings} | set(offerings)
+    pantry.offering_ids = frozenset(offering_ids)
     provided = Offering.components.through.objects.filter(
         offering_id__in=list(offering_ids)
     ).values_list("component_id", flat=True)

@@ -433,6 +433,41 @@ def council_pantry_remove(*, council, item_id: int) -> CouncilPantryItem | None:
 # --- the price summary the recipe pages read --------------------------------------------
 
 
+def offering_ratings(offering_ids=None) -> dict[int, tuple[int, int]]:
+    """{offering id: (average rating in hundredths, number of ratings)} from councils'
+    public reviews, for the offerings given (None: every reviewed offering). One query."""
+    from django.db.models import Avg, Count
+
+    from .uses import uses
+
+    reviews = uses().offering_reviews()
+    if reviews is None or (offering_ids is not None and not offering_ids):
+        return {}
+    reviews = reviews.public()
+    if offering_ids is not None:
+        reviews = reviews.filter(offering_id__in=list(offering_ids))
+    rows = (
+        reviews.order_by()
+        .values("offering_id")
+        .annotate(count=Count("pk"), average=Avg("rating"))
+        .values_list("offering_id", "average", "count")
+    )
+    return {pk: (round(average * 100), count) for pk, average, count in rows}
+
+
+def offering_rank_ratings_refresh(*, offering_ids) -> None:
+    """Copy the offerings' ratings into their shortlist ranks, after a review of them
+    changed (the ranks hold them so that the basket's index can order by them)."""
+    from .models import OfferingComponentRank
+
+    ratings = offering_ratings(offering_ids)
+    for offering_id in offering_ids:
+        hundredths, count = ratings.get(offering_id, (0, 0))
+        OfferingComponentRank.objects.filter(offering_id=offering_id).update(
+            rating_hundredths=hundredths, rating_count=count
+        )
+
+
 def component_price_summary_rebuild(*, component_ids=None) -> int:
     """Rebuild the price summary of some components (all when component_ids is None) from
     their public offerings, in a few bulk statements: three reads, one delete, batched
@@ -490,6 +525,7 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         ):
             bands.setdefault(offering_id, {})[band] = (price, price_max)
 
+    ratings = offering_ratings(None if component_ids is None else offering_ids)
     # (component, claimed mask, band, unit) -> [count, price low, price high, setup low, high]
     groups: dict[tuple, list] = {}
     ranks = []
@@ -504,6 +540,8 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
                 claimed_mask=mask,
                 claimed_count=bin(mask).count("1"),
                 verified_count=len(verified.get(offering_id, set()) & set(standards)),
+                rating_hundredths=ratings.get(offering_id, (0, 0))[0],
+                rating_count=ratings.get(offering_id, (0, 0))[1],
                 price=price,
                 name=name[:200],
             )

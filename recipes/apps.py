@@ -11,8 +11,12 @@ class RecipesConfig(AppConfig):
         from catalogue.models import Component, Standard
         from catalogue.uses import register
 
-        from .models import Adoption
-        from .services import adoption_map_redraw_for, architectures_redraw_for
+        from .models import Adoption, Review
+        from .services import (
+            adoption_map_redraw_for,
+            architectures_redraw_for,
+            offering_review_changed,
+        )
         from .uses import RecipeUses
 
         register(RecipeUses())
@@ -23,3 +27,6 @@ class RecipesConfig(AppConfig):
         post_save.connect(architectures_redraw_for, sender=Standard, dispatch_uid="arch-std")
         post_save.connect(adoption_map_redraw_for, sender=Adoption, dispatch_uid="map-save")
         post_delete.connect(adoption_map_redraw_for, sender=Adoption, dispatch_uid="map-del")
+        # The basket ranks products by councils' ratings, kept beside its index.
+        post_save.connect(offering_review_changed, sender=Review, dispatch_uid="rank-review")
+        post_delete.connect(offering_review_changed, sender=Review, dispatch_uid="rank-review-d")

@@ -41,6 +41,7 @@ from catalogue.selectors import (
 )
 from foundations.money import format_money, format_range, pence
 
+from .architecture import recipe_architecture_chosen
 from .costing import recipe_inputs
 from .models import RecipePage, SavedBasket
 
@@ -135,7 +136,9 @@ def basket_clear(*, session) -> None:
 
 # --- reading the basket -----------------------------------------------------------------
 
-SHORTLIST_SIZE = 5
+# A phone shows every line's shortlist one under another: three products a line keep a
+# basket of ten recipes readable (and under 150 KB); "See all" lists every one.
+SHORTLIST_SIZE = 3
 
 
 @dataclass
@@ -270,6 +273,8 @@ class Basket:
     recipes: list[RecipePage]
     costs: BasketCosts
 
+    shortlist_size = SHORTLIST_SIZE
+
     @property
     def council(self):
         return self.assumptions if self.assumptions.has_council else None
@@ -337,12 +342,32 @@ def conformance_of(offering: Offering, standards, required_ids=()) -> list[Confo
     return result
 
 
+# What no option, line or export of a basket shows: the long texts of the offering and
+# its supplier (a basket reads a hundred offerings).
+OPTION_DEFERRED = [
+    "description",
+    "description_html",
+    "supplier__description",
+    "supplier__description_html",
+]
+
+
 def offerings_with_prices():
-    """Offerings with what an option shows: supplier, components, claims, price bands."""
-    return Offering.objects.select_related("supplier").prefetch_related(
-        "components",
-        "price_bands",
-        Prefetch("claims", queryset=ConformanceClaim.objects.select_related("standard")),
+    """Offerings with what an option shows: supplier, components, claims, price bands.
+    Options know their standards (the line's): a claim needs only its ids and date."""
+    return (
+        Offering.objects.select_related("supplier")
+        .defer(*OPTION_DEFERRED)
+        .prefetch_related(
+            "components",
+            "price_bands",
+            Prefetch(
+                "claims",
+                queryset=ConformanceClaim.objects.only(
+                    "pk", "offering_id", "standard_id", "verified_at"
+                ),
+            ),
+        )
     )
 
 
@@ -363,22 +388,40 @@ def conforming_q(required: dict[int, int], order: dict[int, list[int]]) -> Q:
 # The shortlist's order after "claims every required standard", as the index
 # catalogue.OfferingComponentRank "offering_rank_order" sorts: each component's best rows
 # are read from the index and the scan stops at the limit.
-RANK_ORDER_SQL = "claimed_count DESC, verified_count DESC, price, name, offering_id"
+RANK_ORDER_SQL = (
+    "claimed_count DESC, verified_count DESC, rating_hundredths DESC, rating_count DESC, "
+    "price, name, offering_id"
+)
+RANK_COLUMNS = (
+    "component_id, offering_id, claimed_mask, claimed_count, verified_count, "
+    "rating_hundredths, rating_count, price, name"
+)
+# At most this many of a council's own products are read for one basket (a pantry holds
+# a few dozen).
+PREFERRED_LIMIT = 500
 
 
-def _best_ranks_sql(component_required, counts, order, limit) -> tuple[str, list]:
+def _best_ranks_sql(component_required, counts, order, limit, preferred=()) -> tuple[str, list]:
     """One UNION ALL of index scans that stop at the limit: per component, up to `limit`
-    rows that claim every required standard and, when fewer do, the best `limit` of all.
+    rows that claim every required standard and, when fewer do, the best `limit` of all;
+    and the rows of the `preferred` offerings (the council's own) for these components.
     Written as SQL because the ORM can neither put LIMIT inside a compound statement on
     SQLite nor build 60 querysets cheaply (it took 80 ms of Python for a 31-line basket)."""
     table = OfferingComponentRank._meta.db_table
-    # Our own table and order; every value is a parameter.
+    # Our own table, columns and order; every value is a parameter.
     select = (
-        "SELECT * FROM (SELECT component_id, offering_id, claimed_mask, claimed_count, "  # noqa: S608
-        f"verified_count, price, name FROM {table} WHERE component_id = %s{{where}} "
+        f"SELECT * FROM (SELECT {RANK_COLUMNS} FROM {table} WHERE component_id = %s{{where}} "  # noqa: S608
         f"ORDER BY {RANK_ORDER_SQL} LIMIT %s) AS part{{n}}"
     )
     parts, params = [], []
+    if preferred:
+        components, offerings = list(component_required), sorted(preferred)[:PREFERRED_LIMIT]
+        parts.append(
+            f"SELECT * FROM (SELECT {RANK_COLUMNS} FROM {table} "  # noqa: S608
+            f"WHERE component_id IN ({', '.join(['%s'] * len(components))}) "
+            f"AND offering_id IN ({', '.join(['%s'] * len(offerings))})) AS preferred"
+        )
+        params += [*components, *offerings]
     for component_id, mask in component_required.items():
         total, conforming = counts[component_id]
         if mask and conforming:
@@ -393,25 +436,40 @@ def _best_ranks_sql(component_required, counts, order, limit) -> tuple[str, list
     return " UNION ALL ".join(parts), params
 
 
-def ranked_offerings(component_required: dict[int, int], order, *, limit=SHORTLIST_SIZE):
+def ranked_offerings(
+    component_required: dict[int, int], order, *, limit=SHORTLIST_SIZE, preferred=frozenset()
+):
     """Each component's best offerings, in two queries at any catalogue size: those that
     claim every required standard first, then by standards claimed, standards verified,
-    price and name. Returns component id -> [offering id], and component id ->
-    (public offerings, conforming offerings). (A window over every row of every
-    component ranked thousands of rows a line: 220 ms for a 31-line basket at 50,000
-    offerings, against 5 ms.)"""
+    whether the council already has it (`preferred`: offering ids), councils' rating
+    (average, then how many), price and name. Returns component id -> [offering id], and
+    component id -> (public offerings, conforming offerings). (A window over every row of
+    every component ranked thousands of rows a line: 220 ms for a 31-line basket at
+    50,000 offerings, against 5 ms.)"""
     if not component_required:
         return {}, {}
     counts = component_offering_counts(component_required)
-    sql, params = _best_ranks_sql(component_required, counts, order, limit)
+    sql, params = _best_ranks_sql(component_required, counts, order, limit, preferred)
     if not sql:
         return {}, counts
     by_component: dict[int, dict[int, tuple]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for component_id, offering_id, claimed_mask, claimed, verified, price, name in cursor:
+        for row in cursor:
+            component_id, offering_id, claimed_mask, claimed, verified = row[:5]
+            rating, rated, price, name = row[5:]
             mask = component_required[component_id]
-            key = (claimed_mask & mask != mask, -claimed, -verified, price, name, offering_id)
+            key = (
+                claimed_mask & mask != mask,
+                -claimed,
+                -verified,
+                offering_id not in preferred,
+                -rating,
+                -rated,
+                price,
+                name,
+                offering_id,
+            )
             by_component.setdefault(component_id, {})[offering_id] = key
     ranked = {
         component_id: sorted(keys, key=keys.get)[:limit]
@@ -486,7 +544,9 @@ def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None)
                 volume_label=label,
             )
         )
-    ranked, counts = ranked_offerings(required_masks, order)
+    ranked, counts = ranked_offerings(
+        required_masks, order, preferred=pantry.offering_ids if pantry else frozenset()
+    )
     chosen_ids = [int(line.choice) for line in drafts if line.choice.isdigit()]
     wanted_ids = {pk for ids in ranked.values() for pk in ids} | set(chosen_ids)
     by_id = offerings_with_prices().in_bulk(list(wanted_ids)) if wanted_ids else {}
@@ -545,6 +605,22 @@ def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None)
     return Basket(lines=lines, assumptions=assumptions, recipes=basket_recipes, costs=costs)
 
 
+def basket_architectures(basket: Basket) -> list[dict]:
+    """For each recipe in a basket, its architecture picture with the products chosen
+    (or "Already have") named in their boxes."""
+    chosen = {}
+    for line in basket.lines:
+        if line.choice == HAVE:
+            chosen[line.component.slug] = "Already have"
+        elif line.offering is not None and not line.unavailable:
+            chosen[line.component.slug] = line.offering
+    return [
+        recipe_architecture_chosen(recipe, chosen, id_prefix=f"your-architecture-{n}")
+        for n, recipe in enumerate(basket.recipes, start=1)
+        if recipe.architecture
+    ]
+
+
 def component_offerings(*, component: Component, required_ids, conforming_only: bool):
     """All public offerings of one component for the "see all" page, best first: those
     claiming every required standard (when conforming_only, only those)."""
@@ -557,7 +633,16 @@ def component_offerings(*, component: Component, required_ids, conforming_only: 
         ranks = ranks.filter(meets)
     ranks = ranks.annotate(
         meets=Case(When(meets, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-meets", "-claimed_count", "-verified_count", "price", "name", "offering_id")
+    ).order_by(
+        "-meets",
+        "-claimed_count",
+        "-verified_count",
+        "-rating_hundredths",
+        "-rating_count",
+        "price",
+        "name",
+        "offering_id",
+    )
     return ranks, total, conforming
 
 

@@ -52,6 +52,16 @@ def basket_page(request):
     return render(request, "basket/basket.html", _basket_context(request, _basket(request)))
 
 
+@require_safe
+def basket_architecture(request):
+    """Each basket recipe's architecture picture, with the products chosen named."""
+    basket = _basket(request)
+    context = _basket_context(request, basket, architectures=baskets.basket_architectures(basket))
+    context["page_title"] = "Your architecture"
+    context["breadcrumbs"] = [*BASKET_CRUMBS, ("Your architecture", "")]
+    return render(request, "basket/architecture.html", context)
+
+
 @require_POST
 def basket_add(request):
     form = AddRecipeForm(request.POST)

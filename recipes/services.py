@@ -22,7 +22,12 @@ from wagtail.models import (
 
 from catalogue.markdown import render_markdown
 from catalogue.models import Component
-from catalogue.services import PortalError, moderation_submit, moderation_workflow_ensure
+from catalogue.services import (
+    PortalError,
+    moderation_submit,
+    moderation_workflow_ensure,
+    offering_rank_ratings_refresh,
+)
 
 from .blocks import COUNCIL_TYPE_CHOICES
 from .models import (
@@ -115,6 +120,14 @@ def adoption_map_redraw_for(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         recipe_id = instance.recipe_id
         transaction.on_commit(lambda: adoption_map_redraw(recipe_id=recipe_id))
+
+
+def offering_review_changed(sender, instance, raw=False, **kwargs) -> None:
+    """post_save and post_delete receiver for Review: the basket's shortlist ranks an
+    offering by its rating (catalogue.OfferingComponentRank), which its reviews make."""
+    if not raw and instance.offering_id is not None:
+        offering_id = instance.offering_id
+        transaction.on_commit(lambda: offering_rank_ratings_refresh(offering_ids=[offering_id]))
 
 
 def council_moderation_workflow_ensure(*, apps=global_apps, model: str = "adoption"):

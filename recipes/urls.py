@@ -9,6 +9,7 @@ app_name = "basket"
 
 urlpatterns = [
     path("basket/", views.basket_page, name="basket"),
+    path("basket/architecture/", views.basket_architecture, name="architecture"),
     path("basket/add/", views.basket_add, name="add"),
     path("basket/choices/", views.basket_choices, name="choices"),
     path("basket/lines/<id:component_id>/remove/", views.basket_remove, name="remove"),

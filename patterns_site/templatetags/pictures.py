@@ -10,9 +10,6 @@ from decimal import Decimal
 
 from django import template
 
-from recipes.architecture import recipe_architecture_chosen
-from recipes.basket import HAVE
-
 from .plumbing import outcome_value
 
 register = template.Library()
@@ -103,20 +100,3 @@ def outcome_range(summary, prefix, number):
         "mid": f"{mid:.1f}",
         "description": description,
     }
-
-
-@register.simple_tag
-def your_architectures(basket) -> list[dict]:
-    """For each recipe in a basket, its architecture picture with the products chosen
-    (or "Already have") named in their boxes."""
-    chosen = {}
-    for line in basket.lines:
-        if line.choice == HAVE:
-            chosen[line.component.slug] = "Already have"
-        elif line.offering is not None and not line.unavailable:
-            chosen[line.component.slug] = line.offering
-    return [
-        recipe_architecture_chosen(recipe, chosen, id_prefix=f"your-architecture-{n}")
-        for n, recipe in enumerate(basket.recipes, start=1)
-        if recipe.architecture
-    ]

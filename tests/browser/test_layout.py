@@ -104,6 +104,7 @@ def test_no_page_type_scrolls_sideways_on_a_phone(demo_site, page):
         "recipe with the widest tables": "/recipes/apply-for-a-resident-parking-permit/",
         "basket with a recipe in it": "/basket/",
         "printable brief of that basket": "/basket/brief/",
+        "that basket's architecture pictures": "/basket/architecture/",
         "council search for the basket": "/basket/council/?q=bor",
     }
     failures = {}

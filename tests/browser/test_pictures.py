@@ -14,8 +14,8 @@ def axe_report(page) -> str:
 
 
 def test_recipe_pictures_and_your_architecture_have_no_axe_violations(demo_site, page):
-    """The recipe page (architecture with its list open, charts, map) and the basket
-    with the recipe in it pass axe; the basket names a chosen product in a box."""
+    """The recipe page (architecture with its list open, charts, map), the basket with
+    the recipe in it and the basket's architecture page pass axe."""
     recipe = RecipePage.objects.get(slug="report-a-missed-bin-collection")
     page.goto(demo_site.url + recipe.url)
     page.get_by_text("The picture as a list").click()
@@ -25,5 +25,9 @@ def test_recipe_pictures_and_your_architecture_have_no_axe_violations(demo_site,
     assert axe_report(page) == ""
 
     page.get_by_role("button", name="Add ingredients to basket").click()
-    assert page.locator("#your-architecture").count() == 1
+    assert axe_report(page) == ""
+    page.get_by_role(
+        "link", name="See the picture of your recipe with the products you chose"
+    ).click()
+    assert page.locator("svg.app-arch").count() == 1
     assert axe_report(page) == ""

@@ -642,7 +642,9 @@ def basket_with_lines(client, count):
     client.post("/basket/council/", {"council": council.slug})
 
 
-@pytest.mark.parametrize("url", ["/basket/", "/basket/brief/", "/basket/basket.csv"])
+@pytest.mark.parametrize(
+    "url", ["/basket/", "/basket/brief/", "/basket/basket.csv", "/basket/architecture/"]
+)
 def test_basket_pages_make_the_same_number_of_queries_at_2_and_10_lines(recipe_index, url):
     """The basket, brief and CSV cost a fixed number of queries however long the list."""
     counts = []
@@ -655,6 +657,47 @@ def test_basket_pages_make_the_same_number_of_queries_at_2_and_10_lines(recipe_i
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] <= 15
+
+
+# --- your architecture -----------------------------------------------------------------
+
+
+def test_the_basket_links_to_its_architecture_pictures_instead_of_drawing_them(client, shop):
+    add(client, shop["bins"])
+    add(client, shop["permits"])
+    response = client.get("/basket/")
+    assert not parse(response).select("svg.app-arch")
+    link = parse(response).find(id="your-architecture").find_next("a")
+    assert link["href"] == "/basket/architecture/"
+    assert text(link) == "See the picture of each of your 2 recipes with the products you chose"
+
+
+def test_the_architecture_page_draws_every_recipe_with_the_chosen_products(client, shop):
+    """Every recipe's picture (not only the first three), the product chosen named in the
+    box of its component, "Already have" in another's."""
+    add(client, shop["bins"])
+    add(client, shop["permits"])
+    choose(client, **{f"line-{shop['notify'].pk}": shop["texter"].pk})
+    choose(client, **{f"line-{shop['pay'].pk}": "have"})
+    response = client.get("/basket/architecture/")
+    assert response.status_code == 200
+    page = parse(response)
+    assert [text(h) for h in page.select("section.app-figure h2")] == [
+        "Apply for a parking permit",
+        "Report a missed bin",
+    ]
+    pictures = page.select("svg.app-arch")
+    assert len(pictures) == 2
+    assert all("Texter" in text(svg) for svg in pictures)
+    assert "Already have" in text(pictures[1])
+    assert text(page.find("h1")) == "Your architecture"
+
+
+def test_the_architecture_page_of_an_empty_basket_says_how_to_fill_it(client, shop):
+    response = client.get("/basket/architecture/")
+    assert response.status_code == 200
+    assert "Your basket is empty" in page_text(response)
+    assert client.post("/basket/architecture/").status_code == 405
 
 
 def test_the_session_holds_only_ids(client, shop):
