@@ -23,11 +23,13 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
 from catalogue import cost_choice
 from foundations.content_cache import VERSION_KEY, content_changed, content_version
+from foundations.gzip_pieces import GzipPieces
 
 from .cache import cache_recovered
 
@@ -69,7 +71,24 @@ def _cacheable_request(request) -> bool:
     )
 
 
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]*)"')
+# The stored form of a page (foundations.gzip_pieces): a new one makes a new key, so a
+# page stored in another form by an earlier release is never read as this one.
+KEY_PREFIX = "page:gz:"
+
+
+def page_pieces(content: bytes, nonce: str) -> GzipPieces | None:
+    """The page compressed once around what each visitor gets their own of: the CSP
+    nonce and the CSRF token of every form. None if the two cannot be told apart."""
+    tokens = [(m.start(1), m.end(1), "csrf") for m in CSRF_FIELD.finditer(content)]
+    nonces = []
+    if nonce:
+        pattern = re.compile(re.escape(nonce.encode()))
+        nonces = [(m.start(), m.end(), "nonce") for m in pattern.finditer(content)]
+    try:
+        return GzipPieces.split(content, tokens + nonces)
+    except ValueError:  # a nonce inside a token: too unlikely to be worth a cached copy
+        return None
 
 
 def _cacheable_response(request, response) -> bool:
@@ -92,7 +111,9 @@ class AnonymousPageCacheMiddleware:
 
     A hit costs one Redis round trip: the page is stored under its address alone, with
     the content version it was rendered under, and one MGET reads the current version
-    and the page together. A page stored under an older version is a miss."""
+    and the page together. A page stored under an older version is a miss. The page is
+    stored compressed, around the visitor's own nonce and token (page_pieces), so a hit
+    is not compressed again: GZipMiddleware leaves a response already encoded alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -108,7 +129,7 @@ class AnonymousPageCacheMiddleware:
         # Costs on a page are for the visitor's council: one council's page never
         # reaches a visitor who chose another (a tampered cookie counts as none).
         address += f"#costs={cost_choice.cache_key_part(request)}"
-        key = f"page:{hashlib.sha256(address.encode()).hexdigest()}"
+        key = KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or content_version()
         if version is None:  # the cache is unavailable: render, store nothing
@@ -119,35 +140,38 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if _cacheable_response(request, response):
             nonce = str(request.csp_nonce) if getattr(request, "_csp_nonce", None) else ""
-            has_form = CSRF_FIELD.search(response.content) is not None
+            pieces = page_pieces(response.content, nonce)
             headers = {
                 name: value
                 for name, value in response.items()
                 if name.lower() not in {"content-length", "vary", "set-cookie"}
             }
-            cache.set(
-                key,
-                (version, response.content, headers, nonce, has_form),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            if pieces is not None:
+                cache.set(key, (version, pieces, headers), settings.PAGE_CACHE_SECONDS)
         return response
 
     def _replay(self, request, stored):
-        content, headers, old_nonce, has_form = stored
-        if old_nonce:
-            content = content.replace(old_nonce.encode(), str(request.csp_nonce).encode())
-        csrf = None
-        if has_form:
+        pieces, headers = stored
+        fill, csrf = {}, None
+        if "nonce" in pieces.holes:
+            fill["nonce"] = str(request.csp_nonce).encode()
+        if "csrf" in pieces.holes:
             # A form's token belongs to one visitor's CSRF cookie: read this visitor's
             # cookie as CsrfViewMiddleware would, and write their own token into the page.
             csrf = self.csrf
             csrf.process_request(request)
-            token = get_token(request).encode()
-            content = CSRF_FIELD.sub(lambda match: match[1] + token + match[2], content)
-        response = HttpResponse(content)
+            fill["csrf"] = get_token(request).encode()
+        accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if accepts_gzip and pieces.compressed_size(fill) < pieces.size(fill):
+            response = HttpResponse(pieces.gzip(fill))
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
+        else:
+            response = HttpResponse(pieces.body(fill))
         for name, value in headers.items():
             response[name] = value
         response["X-Page-Cache"] = "hit"
+        patch_vary_headers(response, ("Accept-Encoding",))
         if csrf is not None:
             patch_vary_headers(response, ("Cookie",))
             csrf.process_response(request, response)

@@ -95,6 +95,41 @@ def test_recipe_page_with_a_form_is_cached_and_its_form_still_works(page_tree):
     assert posted.status_code in (302, 303)
 
 
+def test_a_hit_is_sent_compressed_without_compressing_again(page_tree):
+    """A browser that accepts gzip gets the stored compressed page with its own nonce and
+    token in it: the same page as a miss, its form working, and never compressed again."""
+    import gzip
+    from unittest import mock
+
+    from bs4 import BeautifulSoup
+    from django.test import Client
+
+    recipe = RecipePageFactory(title="Report a missed bin", slug="missed-bin")
+    first = Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br").get(recipe.url)
+    assert first["Content-Encoding"] == "gzip" and "X-Page-Cache" not in first
+    visitor = Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    with mock.patch("django.middleware.gzip.compress_string") as compress:
+        response = visitor.get(recipe.url)
+    assert compress.call_count == 0
+    assert response["X-Page-Cache"] == "hit"
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"] and "Cookie" in response["Vary"]
+    assert int(response["Content-Length"]) == len(response.content)
+    page = BeautifulSoup(gzip.decompress(response.content), "html.parser")
+    assert text(page) == text(BeautifulSoup(gzip.decompress(first.content), "html.parser"))
+    nonce = page.find("script", src=True)["nonce"]
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    token = page.find("form", action="/basket/add/").find(
+        "input", attrs={"name": "csrfmiddlewaretoken"}
+    )["value"]
+    posted = visitor.post("/basket/add/", {"csrfmiddlewaretoken": token, "recipe": recipe.pk})
+    assert posted.status_code in (302, 303)
+    # A client that does not accept gzip gets the same page uncompressed.
+    plain = Client().get(recipe.url)
+    assert plain["X-Page-Cache"] == "hit" and not plain.has_header("Content-Encoding")
+    assert text(parse(plain)) == text(page)
+
+
 def test_saving_a_basket_does_not_empty_the_cache(client):
     """A visitor sharing a basket cannot flush everyone's cached pages."""
     from foundations.content_cache import content_version
