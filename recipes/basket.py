@@ -353,13 +353,12 @@ OPTION_DEFERRED = [
 
 
 def offerings_with_prices():
-    """Offerings with what an option shows: supplier, components, claims, price bands.
-    Options know their standards (the line's): a claim needs only its ids and date."""
+    """Offerings with what an option shows: supplier, claims, price bands. Options know
+    their standards (the line's): a claim needs only its ids and date."""
     return (
         Offering.objects.select_related("supplier")
         .defer(*OPTION_DEFERRED)
         .prefetch_related(
-            "components",
             "price_bands",
             Prefetch(
                 "claims",
@@ -550,6 +549,17 @@ def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None)
     chosen_ids = [int(line.choice) for line in drafts if line.choice.isdigit()]
     wanted_ids = {pk for ids in ranked.values() for pk in ids} | set(chosen_ids)
     by_id = offerings_with_prices().in_bulk(list(wanted_ids)) if wanted_ids else {}
+    # Whether each chosen offering still provides its line's component (a supplier may
+    # have changed it since): pairs, not every chosen offering's components as objects.
+    provided = (
+        set(
+            Offering.components.through.objects.filter(offering_id__in=chosen_ids).values_list(
+                "offering_id", "component_id"
+            )
+        )
+        if chosen_ids
+        else set()
+    )
 
     choices = []
     for line in drafts:
@@ -571,9 +581,7 @@ def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None)
                 line.shortlist.append(option(offering))
         if line.choice.isdigit():
             offering = by_id.get(int(line.choice))
-            provides = offering is not None and any(
-                c.pk == component.pk for c in offering.components.all()
-            )
+            provides = (int(line.choice), component.pk) in provided
             if offering is None or not provides:
                 line.unavailable = True
             else:
