@@ -87,6 +87,7 @@ def plumbing_pages(resolved: dict) -> list[Page]:
         Page("CSV download (offerings)", "/data/offerings.csv"),
         Page("basket, 3 recipes", "/basket/", visitor="basket3"),
         Page("basket, 10 recipes", "/basket/", visitor="basket10"),
+        Page("basket pictures, 10 recipes", "/basket/architecture/", visitor="basket10"),
         Page(
             "supplier portal, organisation",
             "/supplier/organisations/{supplier_id}/",
