@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from catalogue.cost_chart import basket_chart, recipe_chart
@@ -151,6 +152,25 @@ def rating(item):
 @register.filter
 def sum_values(values):
     return sum(values)
+
+
+@register.filter
+def select_options(bound_field):
+    """The <option> elements of a select field, as the widget chooses and labels them.
+    The field partial's select lists every option this way: a template loop over the
+    bound field builds a widget and a context per option, which for the filters of a
+    list (a component select has 56 options) cost more than the rest of the form."""
+    widget = bound_field.field.widget
+    value = widget.format_value(bound_field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+            for _group, options, _index in widget.optgroups(bound_field.html_name, value)
+            for option in options
+        ),
+    )
 
 
 @register.filter
