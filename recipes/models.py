@@ -56,6 +56,7 @@ from .blocks import (
     UserNeedsBlock,
     VariationsBlock,
 )
+from .design_system import design_system_items
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ul", "ol", "link"]
 
@@ -290,6 +291,23 @@ class RecipePage(Page):
     @cached_property
     def people_ingredients(self):
         return self.ingredients_of("people")
+
+    @cached_property
+    def method_steps(self) -> list[dict]:
+        """The method's steps as the page and its structured data show them: title, body
+        (the rich text's source) and the GOV.UK Design System item, read from the raw
+        stream. Loading the stream would also fetch the components each step names,
+        which only the architecture picture (drawn on save) uses."""
+        items = design_system_items()
+        return [
+            {
+                "title": step["value"].get("title", ""),
+                "body": step["value"].get("body") or "",
+                "design_system_item": items.get(step["value"].get("design_system") or ""),
+            }
+            for step in self.method.raw_data
+            if step["type"] == "step"
+        ]
 
     @property
     def people_days(self) -> Decimal:

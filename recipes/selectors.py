@@ -32,16 +32,13 @@ def _counted(queryset, field="pk", *, distinct=False):
 
 
 def recipe_list():
-    """Live recipes with what a list shows: council types served, adoption counts and
+    """Live recipes with what a list shows: council types served, adoption count and
     councils' rating (the page and the API read the same annotations)."""
     adoptions = Adoption.objects.public().filter(recipe=OuterRef("pk"))
     return with_ratings(
         RecipePage.objects.live()
         .prefetch_related("serves", "service_areas")
-        .annotate(
-            adoption_total=_counted(adoptions),
-            live_adoptions=_counted(adoptions.filter(status=Adoption.Status.LIVE)),
-        ),
+        .annotate(adoption_total=_counted(adoptions)),
         Review.objects.all(),
         field="recipe",
     )
@@ -50,8 +47,19 @@ def recipe_list():
 def recipe_credit(page: RecipePage) -> dict | None:
     """Who shared a recipe council staff proposed, as plain values: the recipe page's
     data is kept in the shared cache, which cannot store a page object."""
+    # Only the columns shown: the recipe it is based on is a whole page row otherwise.
     proposal = (
-        RecipeProposal.objects.filter(page=page).select_related("council", "based_on").first()
+        RecipeProposal.objects.filter(page=page)
+        .select_related("council", "based_on")
+        .only(
+            "is_sample",
+            "council__official_name",
+            "council__slug",
+            "based_on__title",
+            "based_on__url_path",
+            "based_on__live",
+        )
+        .first()
     )
     if proposal is None:
         return None
@@ -76,9 +84,12 @@ def recipe_detail_context(page: RecipePage) -> dict:
     )
     component_ids = [item["component"].pk for item in page.component_ingredients]
     offering_counts = published_offering_counts(component_ids)
+    # A link needs the related recipe's title and address, not its whole page row.
     related = [
         link.related
-        for link in page.related_links.select_related("related").all()
+        for link in page.related_links.select_related("related").only(
+            "page", "related__title", "related__url_path", "related__live"
+        )
         if link.related.live
     ]
     # Not page.reviews: a related manager hands each review this page object, which the
@@ -109,27 +120,44 @@ def recipe_detail_context(page: RecipePage) -> dict:
     }
 
 
+# Long text and pictures only the recipe page shows: a list of cards does not read them.
+CARD_DEFERRED_FIELDS = (
+    "problem",
+    "user_needs",
+    "when_to_use",
+    "when_not_to_use",
+    "method",
+    "outcomes",
+    "variations",
+    "architecture",
+    "architecture_svg",
+    "adoption_map_svg",
+)
+
+
+def recipe_cards():
+    """recipe_list() for recipe cards (the index and the home page): without the fields
+    only the recipe page shows, nor the service areas, which a card does not name."""
+    return (
+        recipe_list().defer(*CARD_DEFERRED_FIELDS).prefetch_related(None).prefetch_related("serves")
+    )
+
+
 def home_page_context() -> dict:
     """Service areas that have recipes to browse, newest and most-adopted recipes,
     catalogue counts."""
-    recipes = recipe_list()
-    filed = RecipePage.service_areas.through.objects.filter(recipepage__live=True)
-    areas = (
-        ServiceArea.objects.filter(parent__isnull=True)
-        .annotate(
-            recipe_count=_counted(
-                filed.filter(servicearea__parent=OuterRef("pk")), "recipepage", distinct=True
-            )
-            + _counted(filed.filter(servicearea=OuterRef("pk")))
-        )
-        # An area with no recipe yet would be a link to an empty list.
-        .filter(recipe_count__gt=0)
-        .order_by("name")
+    newest = list(
+        RecipePage.objects.live()
+        .order_by("-first_published_at", "title")
+        .values_list("pk", flat=True)[:4]
     )
+    most_adopted = most_adopted_recipe_ids(4)
+    # The two lists share one read of their cards (and of its prefetches).
+    cards = recipe_cards().in_bulk([*newest, *most_adopted])
     return {
-        "service_areas": list(areas),
-        "newest_recipes": list(recipes.order_by("-first_published_at", "title")[:4]),
-        "most_adopted_recipes": most_adopted_recipes(4),
+        "service_areas": service_areas_with_recipes(),
+        "newest_recipes": [cards[pk] for pk in newest if pk in cards],
+        "most_adopted_recipes": [cards[pk] for pk in most_adopted if pk in cards],
         "counts": {
             "recipes": RecipePage.objects.live().count(),
             "components": Component.objects.count(),
@@ -139,19 +167,37 @@ def home_page_context() -> dict:
     }
 
 
-def most_adopted_recipes(count: int) -> list[RecipePage]:
-    """The `count` live recipes with most adoptions (then by title), in two queries plus
-    recipe_list's prefetches. Ordering recipe_list() itself by its adoption count would
-    run two correlated counts for every live recipe before keeping four; one grouped join
-    counts them all in a single pass, and only the four kept get the full annotations."""
-    ranked = list(
+def service_areas_with_recipes() -> list[ServiceArea]:
+    """Top-level service areas with recipe_count, the live recipes filed under the area
+    or one of its sub-areas (each once, as the list filtered by the area shows them), by
+    name; an area with no recipe yet is left out, as its link would lead to an empty
+    list. Two queries: the counts, grouped by top-level area in one pass over the filed
+    recipes, and the areas."""
+    filed = RecipePage.service_areas.through.objects.filter(recipepage__live=True)
+    counts = dict(
+        filed.annotate(area=Coalesce("servicearea__parent_id", "servicearea_id"))
+        .values("area")
+        .annotate(n=Count("recipepage_id", distinct=True))
+        .values_list("area", "n")
+    )
+    areas = list(
+        ServiceArea.objects.filter(parent__isnull=True, pk__in=list(counts)).order_by("name")
+    )
+    for area in areas:
+        area.recipe_count = counts[area.pk]
+    return areas
+
+
+def most_adopted_recipe_ids(count: int) -> list[int]:
+    """The ids of the `count` live recipes with most adoptions (then by title). A count
+    per recipe in a subquery: PostgreSQL reads each recipe's adoptions from their index,
+    where joining every adoption and grouping took three times as long."""
+    return list(
         RecipePage.objects.live()
-        .annotate(adopted=Count("adoptions"))
+        .annotate(adopted=_counted(Adoption.objects.filter(recipe=OuterRef("pk"))))
         .order_by("-adopted", "title")
         .values_list("pk", flat=True)[:count]
     )
-    position = {pk: index for index, pk in enumerate(ranked)}
-    return sorted(recipe_list().filter(pk__in=ranked), key=lambda page: position[page.pk])
 
 
 def recipe_change_logs(page_ids) -> dict[int, list[dict]]:

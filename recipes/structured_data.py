@@ -7,7 +7,6 @@ from django.utils.html import strip_tags
 from catalogue.structured_data import aggregate_rating
 from foundations.money import money_text
 
-from .design_system import design_system_items
 from .models import RecipePage
 
 
@@ -28,20 +27,18 @@ def recipe_json_ld(page: RecipePage, request, costs=None, rating: dict | None = 
         }
         for item in page.standard_ingredients
     ]
-    design_system = design_system_items()
     steps, tools, tool_names = [], [], set()
-    for position, block in enumerate(page.method, start=1):
-        step = block.value
+    for position, step in enumerate(page.method_steps, start=1):
         steps.append(
             {
                 "@type": "HowToStep",
                 "position": position,
                 "name": step["title"],
-                "text": " ".join(strip_tags(step["body"].source).split()),
+                "text": " ".join(strip_tags(step["body"]).split()),
                 "url": f"{url}#method",
             }
         )
-        pattern = design_system.get(step.get("design_system") or "")
+        pattern = step["design_system_item"]
         if pattern and pattern["name"] not in tool_names:
             tool_names.add(pattern["name"])
             tools.append({"@type": "HowToTool", "name": pattern["name"], "url": pattern["url"]})

@@ -102,6 +102,22 @@ class TestHomePage:
 
 
 @pytest.mark.usefixtures("unindexed")
+def test_home_page_counts_a_recipe_filed_under_an_area_and_its_sub_area_once(client, page_tree):
+    """A recipe filed under a service area and one of its sub-areas counts once for the
+    area, as the recipe list filtered by that area shows it."""
+    waste = ServiceAreaFactory(name="Environment and waste", slug="environment")
+    collection = ServiceAreaFactory(name="Waste collection", parent=waste)
+    RecipePageFactory(title="Report a missed bin", service_areas=[waste, collection])
+    RecipePageFactory(title="Report fly-tipping", service_areas=[collection])
+
+    areas = parse(client.get("/")).find("h2", string="Browse by service area").find_next("ul")
+    listed = parse(client.get("/recipes/?service_area=environment"))
+
+    assert [text(item) for item in areas.find_all("li")] == ["Environment and waste 2 recipes"]
+    assert "2 recipes" in text(listed)
+
+
+@pytest.mark.usefixtures("unindexed")
 def test_home_page_makes_the_same_queries_with_2_or_10_recipes(
     client, page_tree, django_assert_max_num_queries
 ):
