@@ -7,19 +7,16 @@ module only gathers inputs.
 
 from decimal import Decimal
 
-from django.db.models import F
-
 from catalogue.costs import (
     Assumptions,
-    PriceSummary,
     RecipeCosts,
     RecipeInputs,
     component_cost,
     recipe_costs,
 )
-from catalogue.models import Component, ComponentPriceSummary
+from catalogue.models import Component
 from catalogue.selectors import (
-    SUMMARY_MAX_STANDARDS,
+    component_price_summaries,
     component_standard_order,
     standards_mask,
 )
@@ -80,7 +77,11 @@ def recipes_costs(pages, assumptions: Assumptions, *, components=None) -> dict[i
         for by_component in required.values()
         for component_id, standards in by_component.items()
     }
-    summaries = _price_summaries(masks, assumptions.band.key)
+    # Only the masks the recipes need, and each component's mask 0 (the fallback).
+    pairs = {*masks, *((component_id, 0) for component_id, _mask in masks)}
+    summaries = component_price_summaries(
+        {component_id for component_id, _mask in pairs}, assumptions.band.key, pairs=pairs
+    )
     result = {}
     for page in pages:
         inputs = recipe_inputs(page)
@@ -99,39 +100,6 @@ def recipes_costs(pages, assumptions: Assumptions, *, components=None) -> dict[i
                 component_cost(component, rows, assumptions, volume, conforming=conforming)
             )
         result[page.pk] = recipe_costs(inputs, costs, assumptions)
-    return result
-
-
-def _price_summaries(masks, band_key: str) -> dict[tuple[int, int], list]:
-    """As catalogue.selectors.component_price_summaries, but only the (component, standards
-    mask) pairs the recipes need, and each component's mask 0 (the fallback), rather than
-    all 64 masks: a page of 20 cards read 1,200 summary rows to use 300. One query; the
-    pair is compared as one number, which either database filters on without a query
-    per pair (masks are below 2 ** SUMMARY_MAX_STANDARDS)."""
-    pairs = {*masks, *((component_id, 0) for component_id, _mask in masks)}
-    width = 2**SUMMARY_MAX_STANDARDS
-    rows = (
-        ComponentPriceSummary.objects.alias(pair=F("component_id") * width + F("standards_mask"))
-        .filter(
-            component_id__in={component_id for component_id, _mask in pairs},
-            pair__in=[component_id * width + mask for component_id, mask in pairs],
-            band=band_key,
-        )
-        .order_by()
-        .values_list(
-            "component_id",
-            "standards_mask",
-            "pricing_unit",
-            "offering_count",
-            "price_low",
-            "price_high",
-            "setup_low",
-            "setup_high",
-        )
-    )
-    result: dict[tuple[int, int], list] = {}
-    for component_id, mask, *values in rows:
-        result.setdefault((component_id, mask), []).append(PriceSummary(*values))
     return result
 
 
