@@ -26,7 +26,7 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Value, When, Window
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as default_database_backend
@@ -43,6 +43,17 @@ from wagtail.search.utils import get_descendants_content_types_pks
 # titles), and the expression the GIN index of migration 0004 is built on.
 INDEX_VECTORS = [(F("title"), F("title_norm")), (F("body"), 1.0)]
 TITLE_AND_BODY = CombinedExpression(F("title"), "||", F("body"))
+# ranked_matches' cheap order, best first (every key descending), and what it reads.
+RANKED_SORT = ["title_tier", "kind_weight", "is_preferred", "title_rank", "_object_pk"]
+RANKED_ORDER = [f"-{name}" for name in RANKED_SORT]
+RANKED_COLUMNS = [
+    "content_type_id",
+    "_object_pk",
+    "title_rank",
+    "title_tier",
+    "kind_weight",
+    "is_preferred",
+]
 
 
 class RankOnceQueryCompiler(PostgresSearchQueryCompiler):
@@ -185,47 +196,87 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         typed (`title_query`) or any variant of them are in the title, the kind's weight,
         whether the object is one of `preferred[key]` (real public platforms), and
         ts_rank over the short title vector. The expensive rank over the body is not
-        computed at all: patterns_site.search re-ranks the best of these in Python."""
-        compiler = self.query_compiler_class(next(iter(querysets.values())), query)
+        computed at all: patterns_site.search re-ranks the best of these in Python.
+
+        The order is read in tiers, so that a broad word does not sort every match: the
+        title matches (found by the title's own GIN index), then the matches only in the
+        body, one kind at a time by weight. Each tier is at most `limit` rows and is read
+        only while the tiers above it hold fewer than `limit` (a one-time filter in
+        PostgreSQL), so "notify", which 111 recipe titles and 17,000 offering bodies
+        match, reads the titles and stops. Each kind is its own branch, so its
+        visibility is a semi-join PostgreSQL can probe per match, not a hash of every
+        visible offering."""
+        first = next(iter(querysets.values()))
+        compiler = self.query_compiler_class(first, query)
         config = compiler.get_config(self)
         tsquery = compiler.build_tsquery(compiler.query, config=config)
-        typed = self.query_compiler_class(
-            next(iter(querysets.values())), title_query
-        ).build_tsquery(title_query, config=config)
-        visible = Q()
-        weight_cases, preferred_cases = [], []
-        for key, queryset in querysets.items():
-            content_types = get_descendants_content_types_pks(queryset.model)
-            in_type = Q(content_type_id__in=content_types)
-            visible |= in_type & Q(_object_pk__in=queryset.order_by().values("pk"))
-            weight_cases.append(When(in_type, then=Value(weights.get(key, 0))))
-            if key in preferred:
-                preferred_cases.append(
-                    When(in_type & Q(_object_pk__in=preferred[key].order_by().values("pk")), then=1)
-                )
-        kinds = {
-            content_type: key
-            for key, queryset in querysets.items()
-            for content_type in get_descendants_content_types_pks(queryset.model)
-        }
-        rows = (
-            IndexEntry._default_manager.filter(content_type_id__in=list(kinds))
-            .annotate(_vector_=TITLE_AND_BODY)
-            .filter(_vector_=tsquery)
-            .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
-            .filter(visible)
-            .annotate(
-                title_tier=Case(
-                    When(title=typed, then=Value(2)), When(title=tsquery, then=Value(1)), default=0
-                ),
-                kind_weight=Case(*weight_cases, default=0),
-                is_preferred=Case(*preferred_cases, default=0) if preferred_cases else Value(0),
-                title_rank=SearchRank(F("title"), tsquery),
-            )
-            .order_by("-title_tier", "-kind_weight", "-is_preferred", "-title_rank", "-_object_pk")
-            .values_list("content_type_id", "_object_pk", "title_rank")[:limit]
+        typed = self.query_compiler_class(first, title_query).build_tsquery(
+            title_query, config=config
         )
-        return [(kinds[content_type], pk, float(score)) for content_type, pk, score in rows]
+        kinds = {}
+
+        def branch(key, queryset, *, in_title):
+            content_types = get_descendants_content_types_pks(queryset.model)
+            kinds.update(dict.fromkeys(content_types, key))
+            entries = IndexEntry._default_manager.filter(content_type_id__in=content_types)
+            if in_title:
+                # A title match is a match of title || body too, and its own index is small.
+                entries = entries.filter(title=tsquery)
+                title_tier = Case(When(title=typed, then=Value(2)), default=Value(1))
+            else:
+                entries = (
+                    entries.annotate(_vector_=TITLE_AND_BODY)
+                    .filter(_vector_=tsquery)
+                    .exclude(title=tsquery)
+                )
+                title_tier = Value(0)
+            is_preferred = Value(0)
+            if key in preferred:
+                is_preferred = Case(
+                    When(
+                        Exists(preferred[key].order_by().filter(pk=OuterRef("_object_pk"))),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
+                )
+            rows = (
+                entries.annotate(
+                    _object_pk=Cast("object_id", output_field=models.BigIntegerField())
+                )
+                .filter(_object_pk__in=queryset.order_by().values("pk"))
+                .annotate(
+                    title_tier=title_tier,
+                    kind_weight=Value(weights.get(key, 0)),
+                    is_preferred=is_preferred,
+                    title_rank=SearchRank(F("title"), tsquery),
+                )
+                .order_by(*RANKED_ORDER)
+                .values_list(*RANKED_COLUMNS)[:limit]
+            )
+            return rows.query.sql_with_params()
+
+        by_weight = sorted(querysets.items(), key=lambda item: -weights.get(item[0], 0))
+        tiers = [[branch(key, queryset, in_title=True) for key, queryset in by_weight]]
+        tiers += [[branch(key, queryset, in_title=False)] for key, queryset in by_weight]
+        # Every piece of SQL below is Django's own compiled query or a fixed name; every
+        # value is a parameter.
+        ctes, params = [], []
+        for position, branches in enumerate(tiers):
+            union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS b" for sql, _ in branches)  # noqa: S608
+            for _sql, branch_params in branches:
+                params.extend(branch_params)
+            if position:
+                above = " + ".join(f"(SELECT count(*) FROM tier{n})" for n in range(position))  # noqa: S608
+                union = f"SELECT * FROM ({union}) AS u WHERE {above} < %s"  # noqa: S608
+                params.append(limit)
+            ctes.append(f"tier{position} AS MATERIALIZED ({union})")
+        everything = " UNION ALL ".join(f"SELECT * FROM tier{n}" for n in range(len(tiers)))  # noqa: S608
+        order = ", ".join(f"{RANKED_COLUMNS.index(name) + 1} DESC" for name in RANKED_SORT)
+        sql = f"WITH {', '.join(ctes)} SELECT * FROM ({everything}) AS m ORDER BY {order} LIMIT %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            rows = cursor.fetchall()
+        return [(kinds[row[0]], row[1], float(row[2])) for row in rows]
 
     def matching_pks(self, query, queryset):
         """The primary keys of the queryset's objects that match, as a subquery."""
