@@ -26,8 +26,8 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Value, When, Window
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Case, Count, F, Value, When, Window
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as default_database_backend
 from wagtail.search.backends.database.postgres.postgres import (
@@ -43,17 +43,6 @@ from wagtail.search.utils import get_descendants_content_types_pks
 # titles), and the expression the GIN index of migration 0004 is built on.
 INDEX_VECTORS = [(F("title"), F("title_norm")), (F("body"), 1.0)]
 TITLE_AND_BODY = CombinedExpression(F("title"), "||", F("body"))
-# ranked_matches' cheap order, best first (every key descending), and what it reads.
-RANKED_SORT = ["title_tier", "kind_weight", "is_preferred", "title_rank", "_object_pk"]
-RANKED_ORDER = [f"-{name}" for name in RANKED_SORT]
-RANKED_COLUMNS = [
-    "content_type_id",
-    "_object_pk",
-    "title_rank",
-    "title_tier",
-    "kind_weight",
-    "is_preferred",
-]
 
 
 class RankOnceQueryCompiler(PostgresSearchQueryCompiler):
@@ -176,13 +165,13 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         """{key: how many objects of that queryset match, counted up to `limit`}, in one
         query. Each count stops at `limit` rows, so a word that matches every offering
         costs no more than one that matches a thousand."""
+        sql = MatchSQL(self, query, next(iter(querysets.values())))
         parts, params = [], []
         for queryset in querysets.values():
-            bounded = self._entries(query, queryset).values("pk")[:limit]
-            sql, sql_params = bounded.query.sql_with_params()
-            # sql is Django's own compiled query; every value is in sql_params.
-            parts.append(f"(SELECT count(*) FROM ({sql}) AS matches)")  # noqa: S608
-            params.extend(sql_params)
+            where, where_params = sql.where(queryset)
+            bounded = f"SELECT 1 FROM {sql.table} AS e WHERE {where} LIMIT %s"  # noqa: S608
+            parts.append(f"(SELECT count(*) FROM ({bounded}) AS m)")  # noqa: S608
+            params.extend([*where_params, limit])
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
             row = cursor.fetchone()
@@ -206,94 +195,131 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         match, reads the titles and stops. Each kind is its own branch, so its
         visibility is a semi-join PostgreSQL can probe per match, not a hash of every
         visible offering."""
-        first = next(iter(querysets.values()))
-        compiler = self.query_compiler_class(first, query)
-        config = compiler.get_config(self)
-        tsquery = compiler.build_tsquery(compiler.query, config=config)
-        typed = self.query_compiler_class(first, title_query).build_tsquery(
-            title_query, config=config
-        )
+        sql = MatchSQL(self, query, next(iter(querysets.values())))
+        typed, typed_params = sql.tsquery(title_query)
         kinds = {}
+        limit = int(limit)
 
         def branch(key, queryset, *, in_title):
-            content_types = get_descendants_content_types_pks(queryset.model)
-            kinds.update(dict.fromkeys(content_types, key))
-            entries = IndexEntry._default_manager.filter(content_type_id__in=content_types)
+            kinds.update(dict.fromkeys(sql.content_types(queryset), key))
+            where, params = sql.where(queryset, in_title=in_title)
             if in_title:
-                # A title match is a match of title || body too, and its own index is small.
-                entries = entries.filter(title=tsquery)
-                title_tier = Case(When(title=typed, then=Value(2)), default=Value(1))
+                tier, tier_params = f"CASE WHEN e.title @@ {typed} THEN 2 ELSE 1 END", typed_params
             else:
-                entries = (
-                    entries.annotate(_vector_=TITLE_AND_BODY)
-                    .filter(_vector_=tsquery)
-                    .exclude(title=tsquery)
-                )
-                title_tier = Value(0)
-            is_preferred = Value(0)
+                tier, tier_params = "0", []
+            preferred_sql, preferred_params = "0", []
             if key in preferred:
-                is_preferred = Case(
-                    When(
-                        Exists(preferred[key].order_by().filter(pk=OuterRef("_object_pk"))),
-                        then=Value(1),
-                    ),
-                    default=Value(0),
+                subquery, preferred_params = sql.pks(preferred[key])
+                preferred_sql = (
+                    f"CASE WHEN EXISTS (SELECT 1 FROM ({subquery}) AS p "  # noqa: S608
+                    f"WHERE p.pk = {OBJECT_PK}) THEN 1 ELSE 0 END"
                 )
-            rows = (
-                entries.annotate(
-                    _object_pk=Cast("object_id", output_field=models.BigIntegerField())
-                )
-                .filter(_object_pk__in=queryset.order_by().values("pk"))
-                .annotate(
-                    title_tier=title_tier,
-                    kind_weight=Value(weights.get(key, 0)),
-                    is_preferred=is_preferred,
-                    title_rank=SearchRank(F("title"), tsquery),
-                )
-                .order_by(*RANKED_ORDER)
-                .values_list(*RANKED_COLUMNS)[:limit]
+            columns = (
+                f"e.content_type_id, {OBJECT_PK} AS object_pk, ts_rank(e.title, {sql.match}) "
+                f"AS title_rank, {tier} AS title_tier, {int(weights.get(key, 0))} AS kind_weight, "
+                f"{preferred_sql} AS is_preferred"
             )
-            return rows.query.sql_with_params()
+            return (
+                f"SELECT {columns} FROM {sql.table} AS e WHERE {where} "  # noqa: S608
+                f"ORDER BY {RANKED_ORDER} LIMIT {limit}",
+                [*sql.match_params, *tier_params, *preferred_params, *params],
+            )
 
         by_weight = sorted(querysets.items(), key=lambda item: -weights.get(item[0], 0))
         tiers = [[branch(key, queryset, in_title=True) for key, queryset in by_weight]]
         tiers += [[branch(key, queryset, in_title=False)] for key, queryset in by_weight]
         # Every piece of SQL below is Django's own compiled query or a fixed name; every
-        # value is a parameter.
+        # value is a parameter or an integer.
         ctes, params = [], []
         for position, branches in enumerate(tiers):
-            union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS b" for sql, _ in branches)  # noqa: S608
+            union = " UNION ALL ".join(f"({branch_sql})" for branch_sql, _ in branches)
             for _sql, branch_params in branches:
                 params.extend(branch_params)
             if position:
                 above = " + ".join(f"(SELECT count(*) FROM tier{n})" for n in range(position))  # noqa: S608
-                union = f"SELECT * FROM ({union}) AS u WHERE {above} < %s"  # noqa: S608
-                params.append(limit)
+                union = f"SELECT * FROM ({union}) AS u WHERE {above} < {limit}"  # noqa: S608
             ctes.append(f"tier{position} AS MATERIALIZED ({union})")
         everything = " UNION ALL ".join(f"SELECT * FROM tier{n}" for n in range(len(tiers)))  # noqa: S608
-        order = ", ".join(f"{RANKED_COLUMNS.index(name) + 1} DESC" for name in RANKED_SORT)
-        sql = f"WITH {', '.join(ctes)} SELECT * FROM ({everything}) AS m ORDER BY {order} LIMIT %s"  # noqa: S608
+        statement = (
+            f"WITH {', '.join(ctes)} SELECT * FROM ({everything}) AS m "  # noqa: S608
+            f"ORDER BY {RANKED_ORDER} LIMIT {limit}"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(statement, params)
             rows = cursor.fetchall()
         return [(kinds[row[0]], row[1], float(row[2])) for row in rows]
 
     def matching_pks(self, query, queryset):
         """The primary keys of the queryset's objects that match, as a subquery."""
-        return self._entries(query, queryset).values("_object_pk")
+        sql = MatchSQL(self, query, queryset)
+        where, params = sql.where(queryset)
+        return RawSQL(f"SELECT {OBJECT_PK} FROM {sql.table} AS e WHERE {where}", params)  # noqa: S608, S611
 
-    def _entries(self, query, queryset):
-        compiler = self.query_compiler_class(queryset, query)
-        config = compiler.get_config(self)
-        return (
-            IndexEntry._default_manager.filter(
-                content_type_id__in=get_descendants_content_types_pks(queryset.model)
-            )
-            .annotate(_vector_=TITLE_AND_BODY)
-            .filter(_vector_=compiler.build_tsquery(compiler.query, config=config))
-            .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
-            .filter(_object_pk__in=queryset.order_by().values("pk"))
+
+# The index entry's object as an integer primary key (Wagtail stores it as text).
+OBJECT_PK = "(e.object_id)::bigint"
+# ranked_matches' cheap order by its columns' positions, best first: title tier, kind
+# weight, real before sample, title rank, then the newest primary key.
+RANKED_ORDER = "4 DESC, 5 DESC, 6 DESC, 3 DESC, 2 DESC"
+
+
+class MatchSQL:
+    """The SQL the site search's queries share, compiled once for each search rather
+    than once for each kind and tier: building a dozen ORM querysets for a search cost
+    more Python time than PostgreSQL took to run them. `e` is the index entry."""
+
+    def __init__(self, backend, query, queryset):
+        self.backend = backend
+        self.table = connection.ops.quote_name(IndexEntry._meta.db_table)
+        self._queryset = queryset
+        self._pks = {}
+        self.match, self.match_params = self.tsquery(query)
+
+    def tsquery(self, query):
+        """The tsquery of a Wagtail query, as SQL and parameters."""
+        compiler = self.backend.query_compiler_class(self._queryset, query)
+        expression = compiler.build_tsquery(
+            compiler.query, config=compiler.get_config(self.backend)
         )
+        if expression is None:  # no words at all ("-"): a tsquery nothing matches
+            return "NULL::tsquery", []
+        sql_query = IndexEntry._default_manager.all().query
+        sql_compiler = sql_query.get_compiler(connection=connection)
+        sql, params = sql_compiler.compile(expression.resolve_expression(sql_query))
+        return sql, list(params)
+
+    @staticmethod
+    def content_types(queryset) -> list[int]:
+        return list(get_descendants_content_types_pks(queryset.model))
+
+    def pks(self, queryset):
+        """The queryset's primary keys as a subquery whose one column is `pk` (compiled
+        once, though each kind's visibility is in several tiers)."""
+        if id(queryset) not in self._pks:
+            sql, params = queryset.order_by().values(pk=F("pk")).query.sql_with_params()
+            # Kept with the queryset: an id is unique only while its object lives.
+            self._pks[id(queryset)] = (queryset, sql, list(params))
+        _queryset, sql, params = self._pks[id(queryset)]
+        return sql, params
+
+    def where(self, queryset, *, in_title=None):
+        """The entries of the queryset's visible objects that match: any (None), in the
+        title (True, which the title's own GIN index finds) or only in the body (False).
+        A match of title || body is written as migration 0004's GIN index is built."""
+        content_types = ", ".join(str(int(pk)) for pk in self.content_types(queryset))
+        visible, visible_params = self.pks(queryset)
+        body = f'(e."title" || e."body") @@ {self.match}'
+        title = f"e.title @@ {self.match}"
+        match, params = {
+            None: (body, self.match_params),
+            True: (title, self.match_params),
+            False: (f"{body} AND NOT ({title})", self.match_params * 2),
+        }[in_title]
+        where = (
+            f"e.content_type_id IN ({content_types}) AND {match} "  # noqa: S608
+            f"AND {OBJECT_PK} IN (SELECT pk FROM ({visible}) AS v)"
+        )
+        return where, [*params, *visible_params]
 
 
 class PerModelMatchesMixin:
