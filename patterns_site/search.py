@@ -497,7 +497,7 @@ def search(
     A fixed number of queries whatever the catalogue holds: one to count each kind (each
     count bounded at MAX_RESULTS), one for the best matches in a cheap order, one per
     kind for what the final order reads of them (titles, dates), one per kind for the
-    objects on the page, one for adoptions, two for the facets, and when nothing
+    objects on the page, one for adoptions, one for both facets, and when nothing
     matches, the same again for the correction."""
     results = SearchResults(
         query=query, kind=kind, sort=sort, page=page, page_size=page_size, query_used=query
