@@ -321,21 +321,24 @@ def _kind_querysets(service_areas, council_types) -> dict:
     """Each kind's visible objects, narrowed by the facets. A service area narrows to
     recipes filed under it; a council type to recipes serving it and councils of it; a
     kind without the attribute has nothing in a narrowed search."""
-    querysets = {t.key: t.queryset() for t in SEARCH_TYPES}
     if not (service_areas or council_types):
-        return querysets
-    narrowed = {"recipes": querysets["recipes"]}
-    if service_areas:
-        narrowed["recipes"] = (
-            narrowed["recipes"].filter(service_areas__slug__in=service_areas).distinct()
+        return {t.key: t.queryset() for t in SEARCH_TYPES}
+    narrowed = {"recipes": _recipes_queryset(service_areas, council_types)}
+    if council_types and not service_areas:
+        narrowed["councils"] = (
+            SEARCH_TYPES_BY_KEY["councils"].queryset().filter(council_type__code__in=council_types)
         )
-    if council_types:
-        narrowed["recipes"] = narrowed["recipes"].filter(serves__code__in=council_types).distinct()
-        if not service_areas:
-            narrowed["councils"] = querysets["councils"].filter(
-                council_type__code__in=council_types
-            )
     return narrowed
+
+
+def _recipes_queryset(service_areas, council_types):
+    """The visible recipes, narrowed by the facets (the recipes of _kind_querysets)."""
+    recipes = SEARCH_TYPES_BY_KEY["recipes"].queryset()
+    if service_areas:
+        recipes = recipes.filter(service_areas__slug__in=service_areas).distinct()
+    if council_types:
+        recipes = recipes.filter(serves__code__in=council_types).distinct()
+    return recipes
 
 
 def _preferred_querysets() -> dict:
@@ -591,20 +594,20 @@ def _add_facets(results, backend, backend_query, service_areas, council_types):
 
     Both facets come in one query, counted on the link tables alone: a recipe is linked
     to an area or a type once, so counting links counts recipes."""
-    by_area = _kind_querysets((), tuple(council_types))["recipes"]
-    by_type = _kind_querysets(tuple(service_areas), ())["recipes"]
+    by_area = backend.matching_pks(backend_query, _recipes_queryset((), council_types))
+    by_type = (
+        backend.matching_pks(backend_query, _recipes_queryset(service_areas, ()))
+        if service_areas or council_types
+        else by_area  # the same recipes: nothing ticked narrows either facet
+    )
     area_links = (
-        RecipePage.service_areas.through.objects.filter(
-            recipepage_id__in=backend.matching_pks(backend_query, by_area)
-        )
+        RecipePage.service_areas.through.objects.filter(recipepage_id__in=by_area)
         .values("servicearea_id")
         .annotate(total=Count("*"))
         .values_list(Value("areas"), "servicearea_id", "total")
     )
     type_links = (
-        RecipePage.serves.through.objects.filter(
-            recipepage_id__in=backend.matching_pks(backend_query, by_type)
-        )
+        RecipePage.serves.through.objects.filter(recipepage_id__in=by_type)
         .values("counciltype_id")
         .annotate(total=Count("*"))
         .values_list(Value("types"), "counciltype_id", "total")
