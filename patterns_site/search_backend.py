@@ -248,7 +248,8 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         # ("payments") passes jit_above_cost, and compiling the plan took 190 ms of a
         # query that runs in 5: no JIT for this statement. Two statements sent at once
         # run as one transaction, so SET LOCAL ends with it, in the same round trip
-        # (Django's client-side binding cursor sends them as one simple query).
+        # (Django's client-side binding cursor sends them as one simple query); inside
+        # a transaction already open it lasts to that one's end.
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL jit = off; {statement}", params)
             cursor.nextset()
