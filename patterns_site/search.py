@@ -4,7 +4,7 @@ standards, offerings, suppliers and councils, through Wagtail's search backend
 
 How it ranks (README "How search ranks"): the backend finds and counts the matches and
 puts them in a cheap order; the best RERANK_WINDOW of those are put in the final order
-by relevance_key here, so the rules of relevance live in one place.
+by relevance_order here, so the rules of relevance live in one place.
 
 Council staff type the words they use ("bins", "postcode lookup", "login"), so queries
 are expanded with editor-managed synonyms and simple plural forms before they reach the
@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, Phrase, PlainText
@@ -42,7 +42,7 @@ PAGE_SIZE = 20
 # Counts stop here ("more than 1,000 results"), and no page goes past it: nobody reads
 # past page 50, and a bounded count costs the same for "form" as for "fly-tipping".
 MAX_RESULTS = 1000
-# How many of the best matches (by the backend's cheap order) relevance_key re-ranks.
+# How many of the best matches (by the backend's cheap order) relevance_order re-ranks.
 RERANK_WINDOW = 100
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
 
@@ -321,21 +321,24 @@ def _kind_querysets(service_areas, council_types) -> dict:
     """Each kind's visible objects, narrowed by the facets. A service area narrows to
     recipes filed under it; a council type to recipes serving it and councils of it; a
     kind without the attribute has nothing in a narrowed search."""
-    querysets = {t.key: t.queryset() for t in SEARCH_TYPES}
     if not (service_areas or council_types):
-        return querysets
-    narrowed = {"recipes": querysets["recipes"]}
-    if service_areas:
-        narrowed["recipes"] = (
-            narrowed["recipes"].filter(service_areas__slug__in=service_areas).distinct()
+        return {t.key: t.queryset() for t in SEARCH_TYPES}
+    narrowed = {"recipes": _recipes_queryset(service_areas, council_types)}
+    if council_types and not service_areas:
+        narrowed["councils"] = (
+            SEARCH_TYPES_BY_KEY["councils"].queryset().filter(council_type__code__in=council_types)
         )
-    if council_types:
-        narrowed["recipes"] = narrowed["recipes"].filter(serves__code__in=council_types).distinct()
-        if not service_areas:
-            narrowed["councils"] = querysets["councils"].filter(
-                council_type__code__in=council_types
-            )
     return narrowed
+
+
+def _recipes_queryset(service_areas, council_types):
+    """The visible recipes, narrowed by the facets (the recipes of _kind_querysets)."""
+    recipes = SEARCH_TYPES_BY_KEY["recipes"].queryset()
+    if service_areas:
+        recipes = recipes.filter(service_areas__slug__in=service_areas).distinct()
+    if council_types:
+        recipes = recipes.filter(serves__code__in=council_types).distinct()
+    return recipes
 
 
 def _preferred_querysets() -> dict:
@@ -357,14 +360,11 @@ def _title_words(text: str) -> set[str]:
     return words
 
 
-def _title_tier(title: str, typed: str, variants: list[str]) -> int:
+def _title_tier(title_words: set[str], typed_words: set[str], variant_words) -> int:
     """3: every word typed is in the title; 2: every word of a synonym; 1: some word of
     either; 0: the words are only in the body."""
-    title_words = _title_words(title)
-    typed_words = _title_words(typed)
     if typed_words and typed_words <= title_words:
         return 3
-    variant_words = [_title_words(variant) for variant in variants]
     if any(words and words <= title_words for words in variant_words):
         return 2
     if any(words & title_words for words in [typed_words, *variant_words]):
@@ -420,23 +420,50 @@ def _ranked_rows(rows, querysets) -> list[RankedRow]:
     return ranked
 
 
-def relevance_key(row: RankedRow, typed: str, variants: list[str]):
-    """The order of the best matches, best first: the title says what was typed, then
-    recipes before components, standards, products, suppliers and councils, then real
-    public platforms before sample products, then the shorter title (the more of it the
-    query is), then the backend's rank."""
-    return (
-        -_title_tier(row.title, typed, variants),
-        -KIND_WEIGHTS[row.key],
-        -int(row.preferred),
-        len(_title_words(row.title)),
-        -row.score,
-        row.title,
-    )
+def relevance_order(rows: list[RankedRow], typed: str, variants: list[str]) -> list[RankedRow]:
+    """The rows in the order of the best matches, best first: the title says what was
+    typed, then recipes before components, standards, products, suppliers and councils,
+    then real public platforms before sample products, then the shorter title (the more
+    of it the query is), then the backend's rank. The query's words are read once, not
+    once for each row."""
+    typed_words = _title_words(typed)
+    variant_words = [_title_words(variant) for variant in variants]
+
+    def key(row):
+        title_words = _title_words(row.title)
+        return (
+            -_title_tier(title_words, typed_words, variant_words),
+            -KIND_WEIGHTS[row.key],
+            -int(row.preferred),
+            len(title_words),
+            -row.score,
+            row.title,
+        )
+
+    return sorted(rows, key=key)
 
 
 def _newest_key(row: RankedRow):
     return -row.published.timestamp() if row.published else 0
+
+
+# What a result never shows of a recipe: its long text, StreamFields and stored drawings,
+# which cost more to read and parse than the rest of the results page.
+UNSHOWN_FIELDS = {
+    "recipes": (
+        "problem",
+        "user_needs",
+        "when_to_use",
+        "when_not_to_use",
+        "ingredients",
+        "method",
+        "outcomes",
+        "variations",
+        "architecture",
+        "architecture_svg",
+        "adoption_map_svg",
+    ),
+}
 
 
 def _hits_for(rows: list[RankedRow], querysets) -> list[SearchHit]:
@@ -444,7 +471,10 @@ def _hits_for(rows: list[RankedRow], querysets) -> list[SearchHit]:
     pks_by_key = {}
     for row in rows:
         pks_by_key.setdefault(row.key, []).append(row.pk)
-    objects = {key: querysets[key].in_bulk(pks) for key, pks in pks_by_key.items()}
+    objects = {
+        key: querysets[key].defer(*UNSHOWN_FIELDS.get(key, ())).in_bulk(pks)
+        for key, pks in pks_by_key.items()
+    }
     hits = []
     for row in rows:
         obj = objects[row.key].get(row.pk)
@@ -470,7 +500,7 @@ def search(
     A fixed number of queries whatever the catalogue holds: one to count each kind (each
     count bounded at MAX_RESULTS), one for the best matches in a cheap order, one per
     kind for what the final order reads of them (titles, dates), one per kind for the
-    objects on the page, one for adoptions, two for the facets, and when nothing
+    objects on the page, one for adoptions, one for both facets, and when nothing
     matches, the same again for the correction."""
     results = SearchResults(
         query=query, kind=kind, sort=sort, page=page, page_size=page_size, query_used=query
@@ -524,8 +554,7 @@ def search(
     if sort == "relevance":
         # The best RERANK_WINDOW in the relevance order; beyond it, the backend's order.
         variants = query_variants(text)
-        window = sorted(ranked[:RERANK_WINDOW], key=lambda row: relevance_key(row, text, variants))
-        ranked = window + ranked[RERANK_WINDOW:]
+        ranked = relevance_order(ranked[:RERANK_WINDOW], text, variants) + ranked[RERANK_WINDOW:]
     elif sort == "adopted":
         adoptions = _adoption_counts([row.pk for row in ranked if row.key == "recipes"])
         ranked.sort(
@@ -561,25 +590,39 @@ def _add_adoptions(hits):
 
 def _add_facets(results, backend, backend_query, service_areas, council_types):
     """Counts of matching recipes by service area and by council type served, with the
-    other facet's choice applied (so each count is what ticking that box would add)."""
-    by_area = _kind_querysets((), tuple(council_types))["recipes"]
-    by_type = _kind_querysets(tuple(service_areas), ())["recipes"]
-    area_counts = dict(
-        ServiceArea.objects.filter(recipes__in=backend.matching_pks(backend_query, by_area))
-        .values("slug")
-        .annotate(total=Count("recipes", distinct=True))
-        .values_list("slug", "total")
+    other facet's choice applied (so each count is what ticking that box would add).
+
+    Both facets come in one query, counted on the link tables alone: a recipe is linked
+    to an area or a type once, so counting links counts recipes."""
+    by_area = backend.matching_pks(backend_query, _recipes_queryset((), council_types))
+    by_type = (
+        backend.matching_pks(backend_query, _recipes_queryset(service_areas, ()))
+        if service_areas or council_types
+        else by_area  # the same recipes: nothing ticked narrows either facet
     )
-    type_counts = dict(
-        CouncilType.objects.filter(recipes__in=backend.matching_pks(backend_query, by_type))
-        .values("code")
-        .annotate(total=Count("recipes", distinct=True))
-        .values_list("code", "total")
+    area_links = (
+        RecipePage.service_areas.through.objects.filter(recipepage_id__in=by_area)
+        .values("servicearea_id")
+        .annotate(total=Count("*"))
+        .values_list(Value("areas"), "servicearea_id", "total")
+    )
+    type_links = (
+        RecipePage.serves.through.objects.filter(recipepage_id__in=by_type)
+        .values("counciltype_id")
+        .annotate(total=Count("*"))
+        .values_list(Value("types"), "counciltype_id", "total")
     )
     names = facet_names()
+    counts = {"areas": {}, "types": {}}
+    for facet, pk, total in area_links.union(type_links, all=True):
+        counts[facet][names["ids"][facet][pk]] = total
+    area_counts, type_counts = counts["areas"], counts["types"]
+    # By name, and two areas of the same name by slug, whatever order the counts came in.
     results.service_area_facets = [
         FacetOption(slug, names["areas"][slug], count, slug in service_areas)
-        for slug, count in sorted(area_counts.items(), key=lambda item: names["areas"][item[0]])
+        for slug, count in sorted(
+            area_counts.items(), key=lambda item: (names["areas"][item[0]], item[0])
+        )
     ]
     results.council_type_facets = [
         FacetOption(code, names["types"][code], count, code in council_types)
@@ -589,15 +632,21 @@ def _add_facets(results, backend, backend_query, service_areas, council_types):
 
 def facet_names() -> dict:
     """Service area and council type names, for facet labels (cached: reference data)."""
-    names = cache.get("search:facet-names")
+    names = cache.get("search:facet-names:v2")
     if names is None:
-        types = list(CouncilType.objects.values_list("code", "plural_name"))
+        types = list(CouncilType.objects.values_list("pk", "code", "plural_name"))
+        areas = list(ServiceArea.objects.values_list("pk", "slug", "name"))
         names = {
-            "areas": dict(ServiceArea.objects.values_list("slug", "name")),
-            "types": dict(types),
-            "order": {code: position for position, (code, _name) in enumerate(types)},
+            "areas": {slug: name for _pk, slug, name in areas},
+            "types": {code: name for _pk, code, name in types},
+            "order": {code: position for position, (_pk, code, _name) in enumerate(types)},
+            # The facet counts are read by primary key, without a join to these tables.
+            "ids": {
+                "areas": {pk: slug for pk, slug, _name in areas},
+                "types": {pk: code for pk, code, _name in types},
+            },
         }
-        cache.set("search:facet-names", names, 600)
+        cache.set("search:facet-names:v2", names, 600)
     return names
 
 

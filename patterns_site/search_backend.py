@@ -26,8 +26,8 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Case, Count, F, Q, Value, When, Window
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Case, Count, F, Value, When, Window
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as default_database_backend
 from wagtail.search.backends.database.postgres.postgres import (
@@ -165,13 +165,13 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         """{key: how many objects of that queryset match, counted up to `limit`}, in one
         query. Each count stops at `limit` rows, so a word that matches every offering
         costs no more than one that matches a thousand."""
+        sql = MatchSQL(self, query, next(iter(querysets.values())))
         parts, params = [], []
         for queryset in querysets.values():
-            bounded = self._entries(query, queryset).values("pk")[:limit]
-            sql, sql_params = bounded.query.sql_with_params()
-            # sql is Django's own compiled query; every value is in sql_params.
-            parts.append(f"(SELECT count(*) FROM ({sql}) AS matches)")  # noqa: S608
-            params.extend(sql_params)
+            where, where_params = sql.where(queryset)
+            bounded = f"SELECT 1 FROM {sql.table} AS e WHERE {where} LIMIT %s"  # noqa: S608
+            parts.append(f"(SELECT count(*) FROM ({bounded}) AS m)")  # noqa: S608
+            params.extend([*where_params, limit])
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
             row = cursor.fetchone()
@@ -185,64 +185,148 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
         typed (`title_query`) or any variant of them are in the title, the kind's weight,
         whether the object is one of `preferred[key]` (real public platforms), and
         ts_rank over the short title vector. The expensive rank over the body is not
-        computed at all: patterns_site.search re-ranks the best of these in Python."""
-        compiler = self.query_compiler_class(next(iter(querysets.values())), query)
-        config = compiler.get_config(self)
-        tsquery = compiler.build_tsquery(compiler.query, config=config)
-        typed = self.query_compiler_class(
-            next(iter(querysets.values())), title_query
-        ).build_tsquery(title_query, config=config)
-        visible = Q()
-        weight_cases, preferred_cases = [], []
-        for key, queryset in querysets.items():
-            content_types = get_descendants_content_types_pks(queryset.model)
-            in_type = Q(content_type_id__in=content_types)
-            visible |= in_type & Q(_object_pk__in=queryset.order_by().values("pk"))
-            weight_cases.append(When(in_type, then=Value(weights.get(key, 0))))
+        computed at all: patterns_site.search re-ranks the best of these in Python.
+
+        The order is read in tiers, so that a broad word does not sort every match: the
+        title matches (found by the title's own GIN index), then the matches only in the
+        body, one kind at a time by weight. Each tier is at most `limit` rows and is read
+        only while the tiers above it hold fewer than `limit` (a one-time filter in
+        PostgreSQL), so "notify", which 111 recipe titles and 17,000 offering bodies
+        match, reads the titles and stops. Each kind is its own branch, so its
+        visibility is a semi-join PostgreSQL can probe per match, not a hash of every
+        visible offering."""
+        sql = MatchSQL(self, query, next(iter(querysets.values())))
+        typed, typed_params = sql.tsquery(title_query)
+        kinds = {}
+        limit = int(limit)
+
+        def branch(key, queryset, *, in_title):
+            kinds.update(dict.fromkeys(sql.content_types(queryset), key))
+            where, params = sql.where(queryset, in_title=in_title)
+            if in_title:
+                tier, tier_params = f"CASE WHEN e.title @@ {typed} THEN 2 ELSE 1 END", typed_params
+            else:
+                tier, tier_params = "0", []
+            preferred_sql, preferred_params = "0", []
             if key in preferred:
-                preferred_cases.append(
-                    When(in_type & Q(_object_pk__in=preferred[key].order_by().values("pk")), then=1)
+                subquery, preferred_params = sql.pks(preferred[key])
+                preferred_sql = (
+                    f"CASE WHEN EXISTS (SELECT 1 FROM ({subquery}) AS p "  # noqa: S608
+                    f"WHERE p.pk = {OBJECT_PK}) THEN 1 ELSE 0 END"
                 )
-        kinds = {
-            content_type: key
-            for key, queryset in querysets.items()
-            for content_type in get_descendants_content_types_pks(queryset.model)
-        }
-        rows = (
-            IndexEntry._default_manager.filter(content_type_id__in=list(kinds))
-            .annotate(_vector_=TITLE_AND_BODY)
-            .filter(_vector_=tsquery)
-            .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
-            .filter(visible)
-            .annotate(
-                title_tier=Case(
-                    When(title=typed, then=Value(2)), When(title=tsquery, then=Value(1)), default=0
-                ),
-                kind_weight=Case(*weight_cases, default=0),
-                is_preferred=Case(*preferred_cases, default=0) if preferred_cases else Value(0),
-                title_rank=SearchRank(F("title"), tsquery),
+            columns = (
+                f"e.content_type_id, {OBJECT_PK} AS object_pk, ts_rank(e.title, {sql.match}) "
+                f"AS title_rank, {tier} AS title_tier, {int(weights.get(key, 0))} AS kind_weight, "
+                f"{preferred_sql} AS is_preferred"
             )
-            .order_by("-title_tier", "-kind_weight", "-is_preferred", "-title_rank", "-_object_pk")
-            .values_list("content_type_id", "_object_pk", "title_rank")[:limit]
+            return (
+                f"SELECT {columns} FROM {sql.table} AS e WHERE {where} "  # noqa: S608
+                f"ORDER BY {RANKED_ORDER} LIMIT {limit}",
+                [*sql.match_params, *tier_params, *preferred_params, *params],
+            )
+
+        by_weight = sorted(querysets.items(), key=lambda item: -weights.get(item[0], 0))
+        tiers = [[branch(key, queryset, in_title=True) for key, queryset in by_weight]]
+        tiers += [[branch(key, queryset, in_title=False)] for key, queryset in by_weight]
+        # Every piece of SQL below is Django's own compiled query or a fixed name; every
+        # value is a parameter or an integer.
+        ctes, params = [], []
+        for position, branches in enumerate(tiers):
+            union = " UNION ALL ".join(f"({branch_sql})" for branch_sql, _ in branches)
+            for _sql, branch_params in branches:
+                params.extend(branch_params)
+            if position:
+                above = " + ".join(f"(SELECT count(*) FROM tier{n})" for n in range(position))  # noqa: S608
+                union = f"SELECT * FROM ({union}) AS u WHERE {above} < {limit}"  # noqa: S608
+            ctes.append(f"tier{position} AS MATERIALIZED ({union})")
+        everything = " UNION ALL ".join(f"SELECT * FROM tier{n}" for n in range(len(tiers)))  # noqa: S608
+        statement = (
+            f"WITH {', '.join(ctes)} SELECT * FROM ({everything}) AS m "  # noqa: S608
+            f"ORDER BY {RANKED_ORDER} LIMIT {limit}"
         )
-        return [(kinds[content_type], pk, float(score)) for content_type, pk, score in rows]
+        # The planner costs every tier, though most are never read, so a broad word
+        # ("payments") passes jit_above_cost, and compiling the plan took 190 ms of a
+        # query that runs in 5: no JIT for this statement. Two statements sent at once
+        # run as one transaction, so SET LOCAL ends with it, in the same round trip
+        # (Django's client-side binding cursor sends them as one simple query); inside
+        # a transaction already open it lasts to that one's end.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL jit = off; {statement}", params)
+            cursor.nextset()
+            rows = cursor.fetchall()
+        return [(kinds[row[0]], row[1], float(row[2])) for row in rows]
 
     def matching_pks(self, query, queryset):
         """The primary keys of the queryset's objects that match, as a subquery."""
-        return self._entries(query, queryset).values("_object_pk")
+        sql = MatchSQL(self, query, queryset)
+        where, params = sql.where(queryset)
+        return RawSQL(f"SELECT {OBJECT_PK} FROM {sql.table} AS e WHERE {where}", params)  # noqa: S608, S611
 
-    def _entries(self, query, queryset):
-        compiler = self.query_compiler_class(queryset, query)
-        config = compiler.get_config(self)
-        return (
-            IndexEntry._default_manager.filter(
-                content_type_id__in=get_descendants_content_types_pks(queryset.model)
-            )
-            .annotate(_vector_=TITLE_AND_BODY)
-            .filter(_vector_=compiler.build_tsquery(compiler.query, config=config))
-            .annotate(_object_pk=Cast("object_id", output_field=models.BigIntegerField()))
-            .filter(_object_pk__in=queryset.order_by().values("pk"))
+
+# The index entry's object as an integer primary key (Wagtail stores it as text).
+OBJECT_PK = "(e.object_id)::bigint"
+# ranked_matches' cheap order by its columns' positions, best first: title tier, kind
+# weight, real before sample, title rank, then the newest primary key.
+RANKED_ORDER = "4 DESC, 5 DESC, 6 DESC, 3 DESC, 2 DESC"
+
+
+class MatchSQL:
+    """The SQL the site search's queries share, compiled once for each search rather
+    than once for each kind and tier: building a dozen ORM querysets for a search cost
+    more Python time than PostgreSQL took to run them. `e` is the index entry."""
+
+    def __init__(self, backend, query, queryset):
+        self.backend = backend
+        self.table = connection.ops.quote_name(IndexEntry._meta.db_table)
+        self._queryset = queryset
+        self._pks = {}
+        self.match, self.match_params = self.tsquery(query)
+
+    def tsquery(self, query):
+        """The tsquery of a Wagtail query, as SQL and parameters."""
+        compiler = self.backend.query_compiler_class(self._queryset, query)
+        expression = compiler.build_tsquery(
+            compiler.query, config=compiler.get_config(self.backend)
         )
+        if expression is None:  # no words at all ("-"): a tsquery nothing matches
+            return "NULL::tsquery", []
+        sql_query = IndexEntry._default_manager.all().query
+        sql_compiler = sql_query.get_compiler(connection=connection)
+        sql, params = sql_compiler.compile(expression.resolve_expression(sql_query))
+        return sql, list(params)
+
+    @staticmethod
+    def content_types(queryset) -> list[int]:
+        return list(get_descendants_content_types_pks(queryset.model))
+
+    def pks(self, queryset):
+        """The queryset's primary keys as a subquery whose one column is `pk` (compiled
+        once, though each kind's visibility is in several tiers)."""
+        if id(queryset) not in self._pks:
+            sql, params = queryset.order_by().values(pk=F("pk")).query.sql_with_params()
+            # Kept with the queryset: an id is unique only while its object lives.
+            self._pks[id(queryset)] = (queryset, sql, list(params))
+        _queryset, sql, params = self._pks[id(queryset)]
+        return sql, params
+
+    def where(self, queryset, *, in_title=None):
+        """The entries of the queryset's visible objects that match: any (None), in the
+        title (True, which the title's own GIN index finds) or only in the body (False).
+        A match of title || body is written as migration 0004's GIN index is built."""
+        content_types = ", ".join(str(int(pk)) for pk in self.content_types(queryset))
+        visible, visible_params = self.pks(queryset)
+        body = f'(e."title" || e."body") @@ {self.match}'
+        title = f"e.title @@ {self.match}"
+        match, params = {
+            None: (body, self.match_params),
+            True: (title, self.match_params),
+            False: (f"{body} AND NOT ({title})", self.match_params * 2),
+        }[in_title]
+        where = (
+            f"e.content_type_id IN ({content_types}) AND {match} "  # noqa: S608
+            f"AND {OBJECT_PK} IN (SELECT pk FROM ({visible}) AS v)"
+        )
+        return where, [*params, *visible_params]
 
 
 class PerModelMatchesMixin:

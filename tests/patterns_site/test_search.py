@@ -311,6 +311,60 @@ def test_search_makes_the_same_number_of_queries_at_any_size(client, catalogue):
     assert queries_for_search() <= small
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "notfy"},
+        {"q": "relay notify"},
+        {"q": "notify", "type": "offerings", "sort": "newest"},
+        {"q": "notify", "service_area": "waste", "council_type": "UA"},
+    ],
+    ids=["misspelt", "two-words", "one-kind-newest", "facets-ticked"],
+)
+def test_every_kind_of_search_makes_a_fixed_number_of_queries(client, catalogue, params):
+    """A misspelt word (searched again as corrected), several words, one kind in another
+    order and ticked facets each cost no more queries with ten times as many matching
+    offerings and recipes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CouncilTypeFactory, ServiceAreaFactory
+
+    area = ServiceAreaFactory(slug="waste", name="Waste")
+    unitary = CouncilTypeFactory(code="UA", name="Unitary authority")
+
+    def queries_for_search():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", params).status_code == 200
+        return len(captured.captured_queries)
+
+    def add(count):
+        OfferingFactory.create_batch(count, name="Notify relay", components=[catalogue["notify"]])
+        RecipePageFactory.create_batch(
+            count, summary="Tell residents by Notify relay.", service_areas=[area], serves=[unitary]
+        )
+
+    add(2)
+    client.get("/search/", params)  # warm the caches a new recipe clears (the vocabulary)
+    small = queries_for_search()
+    add(20)
+    client.get("/search/", params)
+    # Fewer is fine: a page full of one kind reads its objects in one query, not three.
+    assert queries_for_search() <= small
+
+
+def test_title_matches_come_first_then_body_matches_by_type(client, catalogue):
+    """When few titles match, the body matches follow in the usual order of types:
+    recipes, then components, then offerings, whatever their number."""
+    OfferingFactory.create_batch(3, name="Plain tool", description="Handles quokka sightings.")
+    recipe = RecipePageFactory(title="Count the wildlife", summary="Log a quokka sighting.")
+    ComponentFactory(name="Sightings log", slug="sightings-log", summary="Any quokka seen.")
+    OfferingFactory(name="Quokka tracker")
+    titles = result_titles(client.get("/search/", {"q": "quokka"}))
+    assert titles[:3] == ["Quokka tracker", recipe.title, "Sightings log"]
+    assert titles[3:] == ["Plain tool"] * 3
+
+
 # FTS5 and tsquery syntax, unbalanced quotes and brackets, and operators on their own.
 HOSTILE_QUERIES = [
     '">',
