@@ -244,15 +244,10 @@ class IndexFirstPostgresSearchBackend(PostgresSearchBackend):
             f"WITH {', '.join(ctes)} SELECT * FROM ({everything}) AS m "  # noqa: S608
             f"ORDER BY {RANKED_ORDER} LIMIT {limit}"
         )
-        # The planner costs every tier, though most are never read, so a broad word
-        # ("payments") passes jit_above_cost, and compiling the plan took 190 ms of a
-        # query that runs in 5: no JIT for this statement. Two statements sent at once
-        # run as one transaction, so SET LOCAL ends with it, in the same round trip
-        # (Django's client-side binding cursor sends them as one simple query); inside
-        # a transaction already open it lasts to that one's end.
+        # No JIT for it (DB_SESSION_SETTINGS): the planner costs every tier, though most
+        # are never read, and compiling a broad word's plan took 190 ms of a 5 ms query.
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL jit = off; {statement}", params)
-            cursor.nextset()
+            cursor.execute(statement, params)
             rows = cursor.fetchall()
         return [(kinds[row[0]], row[1], float(row[2])) for row in rows]
 

@@ -115,14 +115,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     #   PostgreSQL scan the whole search index instead of using its GIN index
     #   ("payments": 96 ms, 41 ms at 1.1);
     # - ranking a broad search's 14,000 matches holds about 6 MB of rows, which spilled to
-    #   temporary files at the default work_mem of 4 MB (44 ms, 40 ms at 16 MB).
+    #   temporary files at the default work_mem of 4 MB (44 ms, 40 ms at 16 MB);
+    # - no JIT: every query here is short, but the planner costs a tiered search's unread
+    #   tiers too, and a broad word ("payments") passed jit_above_cost: compiling its plan
+    #   took 190 ms of a query that runs in 5.
     DATABASES["default"]["OPTIONS"].setdefault(
         "options",
         " ".join(
             f"-c {setting}"
             for setting in os.environ.get(
                 "DB_SESSION_SETTINGS",
-                "max_parallel_workers_per_gather=0 random_page_cost=1.1 work_mem=16MB",
+                "max_parallel_workers_per_gather=0 random_page_cost=1.1 work_mem=16MB jit=off",
             ).split()
         ),
     )
