@@ -180,19 +180,34 @@ def standard_list() -> QuerySet[Standard]:
     return Standard.objects.order_by("name")
 
 
+def standard_claim_totals(standard_ids) -> dict[int, dict[str, int]]:
+    """standard id -> {"verified", "claimed"}: how many public offerings' claims to meet it
+    are verified and how many only claimed, read from StandardClaimCount (one small query;
+    counting 100,000 claims joined to their offerings took 49 ms at scale)."""
+    from .models import StandardClaimCount
+
+    totals = {pk: {"verified": 0, "claimed": 0} for pk in standard_ids}
+    rows = StandardClaimCount.objects.filter(standard_id__in=list(totals)).values_list(
+        "standard_id", "verified_count", "claimed_count"
+    )
+    for standard_id, verified, claimed in rows:
+        totals[standard_id] = {"verified": verified, "claimed": claimed}
+    return totals
+
+
 def with_standard_counts(standards) -> list:
     """Each standard with component_count (components that should meet it) and
-    offering_count (published offerings claiming it): 100,000 claims at scale."""
-    claims = ConformanceClaim.objects.filter(public_offering_q("offering__"))
-    return _with_counts(
+    offering_count (published offerings claiming it, standard_claim_totals)."""
+    standards = _with_counts(
         standards,
         field="standard_id",
         cache_key="standard-counts",
-        counted={
-            "component_count": Component.standards.through.objects.all(),
-            "offering_count": claims,
-        },
+        counted={"component_count": Component.standards.through.objects.all()},
     )
+    totals = standard_claim_totals(standard.pk for standard in standards)
+    for standard in standards:
+        standard.offering_count = totals[standard.pk]["verified"] + totals[standard.pk]["claimed"]
+    return standards
 
 
 def standard_recipes(standard: Standard) -> tuple[list, int]:
@@ -205,11 +220,8 @@ def published_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
 
 def standard_claim_counts(standard: Standard) -> dict[str, int]:
     """How many published offerings' claims to meet a standard are verified and how many
-    only claimed, counted in one query."""
-    return published_claims(standard).aggregate(
-        verified=Count("pk", filter=Q(verified_at__isnull=False)),
-        claimed=Count("pk", filter=Q(verified_at__isnull=True)),
-    )
+    only claimed (standard_claim_totals)."""
+    return standard_claim_totals([standard.pk])[standard.pk]
 
 
 def standard_claims(standard: Standard) -> QuerySet[ConformanceClaim]:

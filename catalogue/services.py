@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.apps import apps as global_apps
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -557,6 +558,9 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         for (component_id, mask, band, unit), row in summary.items()
     ]
     with transaction.atomic():
+        # An offering's or supplier's change of state changes the counts of every standard
+        # its offerings claim, whichever components they provide: recount them all.
+        standard_claim_counts_rebuild()
         for model in (ComponentPriceSummary, OfferingComponentRank):
             stale = model.objects.all()
             if component_ids is not None:
@@ -565,3 +569,28 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         ComponentPriceSummary.objects.bulk_create(objects, batch_size=2000)
         OfferingComponentRank.objects.bulk_create(ranks, batch_size=5000)
     return len(objects)
+
+
+def standard_claim_counts_rebuild(*, standard_ids=None) -> None:
+    """Recount the public offerings' claims of some standards (all when standard_ids is
+    None) into StandardClaimCount: one grouped count, one delete, one insert."""
+    from .models import Standard, StandardClaimCount
+
+    standards = Standard.objects.all()
+    if standard_ids is not None:
+        standards = standards.filter(pk__in={int(pk) for pk in standard_ids})
+    public = public_offering_q("claims__offering__")
+    rows = standards.annotate(
+        verified=Count("claims", filter=public & Q(claims__verified_at__isnull=False)),
+        claimed=Count("claims", filter=public & Q(claims__verified_at__isnull=True)),
+    ).values_list("pk", "verified", "claimed")
+    counts = [
+        StandardClaimCount(standard_id=pk, verified_count=verified, claimed_count=claimed)
+        for pk, verified, claimed in rows
+    ]
+    with transaction.atomic():
+        stale = StandardClaimCount.objects.all()
+        if standard_ids is not None:
+            stale = stale.filter(standard_id__in=[count.standard_id for count in counts])
+        stale._raw_delete(stale.db)  # a derived table with nothing pointing at it
+        StandardClaimCount.objects.bulk_create(counts)
