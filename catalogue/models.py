@@ -689,6 +689,16 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived, never edited: councils' public reviews of it, how many and their average
+    # (None with none), kept by catalogue.services.offering_ratings_rebuild whenever a
+    # review is written. Lists read and sort on these instead of counting every
+    # offering's reviews (the best-rated list: 135 ms at 50,000 offerings).
+    # Not moderated: publishing a revision keeps the row's figures (with_content_json).
+    RATING_FIELDS = ("review_count", "review_average")
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    review_average = models.DecimalField(
+        max_digits=7, decimal_places=5, null=True, blank=True, editable=False
+    )
 
     objects = OfferingQuerySet.as_manager()
     base_form_class = OfferingAdminForm
@@ -763,6 +773,14 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
                     ("newest", ["-created_at", "name"]),
                 ]
             ],
+            # Best rated (catalogue.selectors.best_rated_order, then name).
+            models.Index(
+                models.F("review_average").desc(nulls_last=True),
+                models.F("review_count").desc(),
+                models.F("name"),
+                condition=models.Q(live=True, withdrawn_at__isnull=True),
+                name="offering_public_rating",
+            ),
             # Counting public offerings joins their supplier (public_offering_q): with the
             # supplier in the index the count reads the index alone (43,000 offerings at
             # scale: 37 ms as an index scan of catalogue_offering_public, 8 ms so).
@@ -797,6 +815,12 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
             index.insert_or_update_object(self)
         after = {component.pk for component in self.components.all()}
         component_price_summary_rebuild(component_ids=before | after)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.RATING_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
 
     @property
     def is_withdrawn(self):

@@ -38,8 +38,8 @@ from .uses import uses
 
 def public_offerings() -> QuerySet[Offering]:
     """Published offerings with what a list or table shows about each, their councils'
-    rating included (with_ratings)."""
-    return with_ratings(
+    rating included (with_offering_ratings)."""
+    return with_offering_ratings(
         Offering.objects.public()
         .select_related("supplier")
         .prefetch_related(
@@ -48,10 +48,16 @@ def public_offerings() -> QuerySet[Offering]:
                 "claims",
                 queryset=ConformanceClaim.objects.select_related("standard", "verified_by"),
             ),
-        ),
-        uses().offering_reviews(),
-        field="offering",
+        )
     )
+
+
+def with_offering_ratings(offerings) -> QuerySet[Offering]:
+    """Offerings with rating_count and rating_average as with_ratings annotates them, read
+    from each offering's stored figures (Offering.review_count, review_average) so the
+    list sorts best rated from an index instead of counting every offering's reviews.
+    "Councils like mine" counts afresh (with_ratings with a council type)."""
+    return offerings.annotate(rating_count=F("review_count"), rating_average=F("review_average"))
 
 
 def _grouped_counts(queryset, field: str) -> dict[int, int]:

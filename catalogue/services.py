@@ -8,11 +8,12 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.apps import apps as global_apps
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -561,6 +562,10 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         # An offering's or supplier's change of state changes the counts of every standard
         # its offerings claim, whichever components they provide: recount them all.
         standard_claim_counts_rebuild()
+        if component_ids is None:
+            # Ratings depend on reviews alone; a full rebuild (seed_scale, the management
+            # command) makes them right after bulk inserts too.
+            offering_ratings_rebuild()
         for model in (ComponentPriceSummary, OfferingComponentRank):
             stale = model.objects.all()
             if component_ids is not None:
@@ -594,3 +599,46 @@ def standard_claim_counts_rebuild(*, standard_ids=None) -> None:
             stale = stale.filter(standard_id__in=[count.standard_id for count in counts])
         stale._raw_delete(stale.db)  # a derived table with nothing pointing at it
         StandardClaimCount.objects.bulk_create(counts)
+
+
+def offering_ratings_rebuild(*, offering_ids=None) -> None:
+    """Recount some offerings' public reviews (all offerings when offering_ids is None)
+    into Offering.review_count and review_average: one grouped read, then an update of
+    the offerings whose figures changed. Called by recipes.Review whenever a review is
+    saved, hidden or deleted."""
+    from .models import Offering
+    from .uses import uses
+
+    offerings = Offering.objects.all()
+    if offering_ids is not None:
+        offering_ids = {int(pk) for pk in offering_ids if pk is not None}
+        if not offering_ids:
+            return
+        offerings = offerings.filter(pk__in=offering_ids)
+    reviews = uses().offering_reviews()
+    figures = {}
+    if reviews is not None:
+        if offering_ids is not None:
+            reviews = reviews.filter(offering_id__in=offering_ids)
+        figures = {
+            row["offering"]: (row["count"], row["average"])
+            for row in reviews.public()
+            .order_by()
+            .values("offering")
+            .annotate(count=Count("pk"), average=Avg("rating"))
+        }
+    stale = (
+        offerings.filter(Q(review_count__gt=0) | Q(review_average__isnull=False))
+        .exclude(pk__in=list(figures))
+        .only(*Offering.RATING_FIELDS)
+    )
+    changed = []
+    for offering in [*stale, *offerings.filter(pk__in=list(figures)).only(*Offering.RATING_FIELDS)]:
+        count, average = figures.get(offering.pk, (0, None))
+        if average is not None:
+            average = Decimal(str(average)).quantize(Decimal("0.00001"))
+        if (offering.review_count, offering.review_average) != (count, average):
+            offering.review_count, offering.review_average = count, average
+            changed.append(offering)
+    # bulk_update, not save: no revision, price summary or search index depends on these.
+    Offering.objects.bulk_update(changed, Offering.RATING_FIELDS, batch_size=1000)
