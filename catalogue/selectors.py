@@ -52,6 +52,57 @@ def public_offerings() -> QuerySet[Offering]:
     )
 
 
+# What a list or table row shows of an offering and its supplier (the templates
+# catalogue/offering_list.html and includes/offering_table.html, and the supplier page's
+# JSON-LD, structured_data.offer): rows load only these, not the long texts or the
+# moderation fields. A field missing here costs a query per row: the pages' query-count
+# tests catch that.
+ROW_FIELDS = (
+    "name",
+    "slug",
+    "summary",
+    "price",
+    "price_max",
+    "setup_fee",
+    "pricing_unit",
+    "pricing_notes",
+    "hosting",
+    "open_source_licence",
+    "gcloud_service_id",
+    *Offering.RATING_FIELDS,
+    "supplier__name",
+    "supplier__slug",
+    "supplier__is_sample",
+    "supplier__website",
+)
+
+
+def listed_offerings(*, claims: bool = False, components: bool = False) -> QuerySet[Offering]:
+    """Public offerings as list rows and tables show them: supplier, rating, price, and
+    only the relations the row shows (a table its claims, the offering list what each
+    provides), and only the fields it shows (ROW_FIELDS)."""
+    prefetch = []
+    if components:
+        prefetch.append(
+            Prefetch("components", queryset=Component.objects.only("name", "slug", "category"))
+        )
+    if claims:
+        prefetch.append(
+            Prefetch(
+                "claims",
+                queryset=ConformanceClaim.objects.select_related("standard").only(
+                    "offering_id", "verified_at", "standard__name", "standard__short_name"
+                ),
+            )
+        )
+    return with_offering_ratings(
+        Offering.objects.public()
+        .select_related("supplier")
+        .only(*ROW_FIELDS)
+        .prefetch_related(*prefetch)
+    )
+
+
 def with_offering_ratings(offerings) -> QuerySet[Offering]:
     """Offerings with rating_count and rating_average as with_ratings annotates them, read
     from each offering's stored figures (Offering.review_count, review_average) so the
@@ -79,11 +130,15 @@ def component_offering_counts(component_required: dict[int, int]) -> dict[int, t
         return {}
     totals: dict[tuple[int, int], int] = {}
     # The summary counts every offering once in each band: one band gives the counts.
-    rows = ComponentPriceSummary.objects.filter(
-        component_id__in=list(component_required),
-        standards_mask__in={0, *component_required.values()},
-        band=POPULATION_BANDS[0].key,
-    ).values_list("component_id", "standards_mask", "offering_count")
+    rows = (
+        ComponentPriceSummary.objects.filter(
+            component_id__in=list(component_required),
+            standards_mask__in={0, *component_required.values()},
+            band=POPULATION_BANDS[0].key,
+        )
+        .order_by()  # the default order joins the components for nothing
+        .values_list("component_id", "standards_mask", "offering_count")
+    )
     for component_id, mask, count in rows:
         totals[component_id, mask] = totals.get((component_id, mask), 0) + count
     return {
@@ -165,7 +220,8 @@ def with_component_counts(components) -> list:
 
 
 def component_offerings(component: Component) -> QuerySet[Offering]:
-    return public_offerings().filter(components=component).order_by("name")
+    """A component's public offerings as its page's table shows them."""
+    return listed_offerings(claims=True).filter(components=component).order_by("name")
 
 
 RECIPE_PREVIEW_SIZE = 10
@@ -235,6 +291,21 @@ def standard_claims(standard: Standard) -> QuerySet[ConformanceClaim]:
     return (
         published_claims(standard)
         .select_related("offering__supplier", "verified_by")
+        # What the claims table shows (catalogue/includes/claims_table.html), not whole
+        # offerings and users.
+        .only(
+            "standard",  # the related manager sets each claim's standard from it
+            "evidence_url",
+            "statement_html",
+            "verified_at",
+            "offering__name",
+            "offering__slug",
+            "offering__supplier__name",
+            "offering__supplier__slug",
+            "offering__supplier__is_sample",
+            "verified_by__first_name",
+            "verified_by__last_name",
+        )
         .order_by(F("verified_at").desc(nulls_last=True), "offering__name")
     )
 
@@ -248,7 +319,8 @@ def supplier_list() -> QuerySet[Supplier]:
 
 
 def supplier_offerings(supplier: Supplier) -> QuerySet[Offering]:
-    return public_offerings().filter(supplier=supplier).order_by("name")
+    """A supplier's public offerings as its page's table shows them."""
+    return listed_offerings(claims=True).filter(supplier=supplier).order_by("name")
 
 
 def council_list() -> QuerySet[Council]:

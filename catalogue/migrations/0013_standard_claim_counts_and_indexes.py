@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import catalogue.indexes
 from django.db import migrations, models
 from django.db.models import Count, Q
 
@@ -45,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='conformanceclaim',
-            index=models.Index(models.F('standard'), models.OrderBy(models.F('verified_at'), descending=True, nulls_last=True), name='claim_standard_verified'),
+            index=catalogue.indexes.NullsLastIndex(models.F('standard'), models.OrderBy(models.F('verified_at'), descending=True, nulls_last=True), name='claim_standard_verified'),
         ),
         migrations.AddIndex(
             model_name='offering',
