@@ -607,13 +607,19 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         return result
 
     def refresh_price_summary(self):
-        """Its offerings are public only while it is: re-summarise their components."""
-        from .services import component_price_summary_rebuild
+        """Its offerings are public only while it is: re-summarise their components and
+        recount the standards they claim."""
+        from .services import component_price_summary_rebuild, standard_claim_counts_rebuild
 
         component_price_summary_rebuild(
             component_ids=Offering.components.through.objects.filter(
                 offering__supplier_id=self.pk
             ).values_list("component_id", flat=True)
+        )
+        standard_claim_counts_rebuild(
+            standard_ids=ConformanceClaim.objects.filter(offering__supplier_id=self.pk).values_list(
+                "standard_id", flat=True
+            )
         )
 
     def with_content_json(self, content):
@@ -820,7 +826,11 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
         return slug_url("catalogue:offering_detail", self.slug)
 
     def save(self, *args, **kwargs):
-        from .services import component_price_summary_rebuild, offering_ratings_rebuild
+        from .services import (
+            component_price_summary_rebuild,
+            offering_ratings_rebuild,
+            standard_claim_counts_rebuild,
+        )
 
         # The components it provided before this save lose (or change) its price too.
         before = set()
@@ -837,9 +847,17 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
             index.insert_or_update_object(self)
         after = {component.pk for component in self.components.all()}
         component_price_summary_rebuild(component_ids=before | after)
+        # Published, unpublished or withdrawn, it counts or stops counting for the
+        # standards it claims (its claims' own saves count the claims that changed).
+        standard_claim_counts_rebuild(standard_ids=self.claimed_standard_ids())
         # A revision holds the rating as it was when saved, and any instance may be
         # stale: whatever this save wrote, put back the figures the reviews make.
         offering_ratings_rebuild(offering_ids=[self.pk])
+
+    def claimed_standard_ids(self):
+        return ConformanceClaim.objects.filter(offering_id=self.pk).values_list(
+            "standard_id", flat=True
+        )
 
     @property
     def is_withdrawn(self):
@@ -978,9 +996,10 @@ class OfferingComponentRank(models.Model):
 class StandardClaimCount(models.Model):
     """Derived, never edited: how many public offerings claim a standard, verified and only
     claimed, so the standards list and a standard's page read one row instead of counting
-    100,000 claims joined to their offerings (49 ms and 26 ms at scale). Rebuilt with the
-    price summary (catalogue.services.component_price_summary_rebuild) and when a claim
-    is saved or deleted on its own."""
+    100,000 claims joined to their offerings (49 ms and 26 ms at scale). A standard is
+    recounted (catalogue.services.standard_claim_counts_rebuild) when a claim of it is
+    saved or deleted and when an offering or supplier claiming it is saved, published,
+    unpublished or withdrawn; all are on a full rebuild of the price summary."""
 
     standard = models.OneToOneField(
         Standard, on_delete=models.CASCADE, related_name="+", primary_key=True
@@ -1037,12 +1056,11 @@ class ConformanceClaim(models.Model):
     def __str__(self):
         return f"{self.offering} meets {self.standard}"
 
-    # A claim saved or deleted on its own (not with its offering, whose save rebuilds
-    # every derived table) changes its standard's counts: recount the standards it was
-    # and is for.
     def save(self, *args, **kwargs):
         from .services import standard_claim_counts_rebuild
 
+        # Its standard's counts change (and, moved to another, the old one's); a deleted
+        # claim's are recounted on post_delete (catalogue.apps), which cascades send too.
         before = set()
         if self.pk:
             before = set(
@@ -1050,14 +1068,6 @@ class ConformanceClaim(models.Model):
             )
         super().save(*args, **kwargs)
         standard_claim_counts_rebuild(standard_ids=before | {self.standard_id})
-
-    def delete(self, *args, **kwargs):
-        from .services import standard_claim_counts_rebuild
-
-        standard_id = self.standard_id
-        result = super().delete(*args, **kwargs)
-        standard_claim_counts_rebuild(standard_ids={standard_id})
-        return result
 
     @property
     def is_verified(self):

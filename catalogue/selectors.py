@@ -83,9 +83,7 @@ def listed_offerings(*, claims: bool = False, components: bool = False) -> Query
     provides), and only the fields it shows (ROW_FIELDS)."""
     prefetch = []
     if components:
-        prefetch.append(
-            Prefetch("components", queryset=Component.objects.only("name", "slug", "category"))
-        )
+        prefetch.append(Prefetch("components", queryset=Component.objects.only("name", "slug")))
     if claims:
         prefetch.append(
             Prefetch(

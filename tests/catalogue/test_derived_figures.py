@@ -118,6 +118,11 @@ def test_claim_counts_follow_offerings_published_unpublished_and_withdrawn(claim
     assert stored_claims()[claims["first"].pk] == (0, 0)
     assert_claims_recounted()
 
+    # Deleting an offering deletes its claims by cascade.
+    claims["elsewhere"].delete()
+    assert stored_claims()[claims["second"].pk] == (0, 0)
+    assert_claims_recounted()
+
 
 def test_claim_counts_follow_suppliers_unpublished_and_published(claims):
     other = claims["other"]
