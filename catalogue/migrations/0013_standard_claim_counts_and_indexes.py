@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='offering',
-            index=models.Index(condition=models.Q(('live', True), ('withdrawn_at__isnull', True)), fields=['supplier'], name='offering_public_supplier'),
+            index=models.Index(condition=models.Q(('live', True), ('withdrawn_at__isnull', True)), fields=['supplier', 'id'], name='offering_public_supplier'),
         ),
         migrations.RunPython(count_claims, migrations.RunPython.noop),
     ]
