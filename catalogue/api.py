@@ -34,7 +34,6 @@ from .filters import (
     SupplierFilterSet,
 )
 from .models import Component, ConformanceClaim, Offering, Standard
-from .uses import uses
 
 # The catalogue's resources. Each schema reads only what its queryset below prefetches.
 
@@ -227,8 +226,8 @@ def api_components():
 
 
 def api_offerings():
-    """Published offerings, rated as on their pages (selectors.with_ratings)."""
-    return selectors.with_ratings(
+    """Published offerings, rated as on their pages (selectors.with_offering_ratings)."""
+    return selectors.with_offering_ratings(
         Offering.objects.public()
         .select_related("supplier")
         .prefetch_related(
@@ -240,9 +239,7 @@ def api_offerings():
                 ),
             ),
         )
-        .order_by("name"),
-        uses().offering_reviews(),
-        field="offering",
+        .order_by("name")
     )
 
 

@@ -15,6 +15,9 @@ class CatalogueConfig(AppConfig):
         for model in (ConformanceClaim, OfferingPriceBand):
             post_save.connect(offering_part_changed, sender=model, dispatch_uid=f"ps-{model}")
             post_delete.connect(offering_part_changed, sender=model, dispatch_uid=f"pd-{model}")
+        # A deleted claim (or one its offering's deletion cascades to) no longer counts
+        # for its standard (a saved one recounts in ConformanceClaim.save).
+        post_delete.connect(claim_deleted, sender=ConformanceClaim, dispatch_uid="claim-del")
 
 
 def offering_part_changed(sender, instance, **kwargs):
@@ -26,3 +29,9 @@ def offering_part_changed(sender, instance, **kwargs):
             offering_id=instance.offering_id
         ).values_list("component_id", flat=True)
     )
+
+
+def claim_deleted(sender, instance, **kwargs):
+    from .services import standard_claim_counts_rebuild
+
+    standard_claim_counts_rebuild(standard_ids=[instance.standard_id])

@@ -255,15 +255,16 @@ class OfferingFilterSet(RatingFilters, ListFilterSet):
     api_filters = ("component", "hosting", "open_source", "rated_highly")
     rating_field = "offering"
 
+    # The choices need a name to show and a slug to send, not whole rows.
     component = django_filters.ModelChoiceFilter(
         field_name="components",
-        queryset=Component.objects.all(),
+        queryset=Component.objects.only("name", "slug"),
         to_field_name="slug",
         empty_label="Any component",
         label="Component",
     )
     standard = django_filters.ModelChoiceFilter(
-        queryset=Standard.objects.all(),
+        queryset=Standard.objects.only("name", "slug"),
         to_field_name="slug",
         empty_label="Any standard",
         label="Conforms to",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from markdownx.models import MarkdownxField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from .admin_forms import ClaimsInlinePanel, ImagePreviewPanel, OfferingAdminForm
 from .costs import BAND_CHOICES
+from .indexes import NullsLastIndex
 from .markdown import RenderedMarkdownField, plain_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -38,6 +39,27 @@ gcloud_service_id_validator = RegexValidator(
 OFFERING_DESCRIPTION_MAX_LENGTH = 20_000  # about 3,000 words
 DESCRIPTION_MAX_LENGTH = 5_000
 STATEMENT_MAX_LENGTH = 2_000
+
+
+# A slug the URL patterns accept that no item has: slug_url finds where a slug goes.
+_SLUG_MARK = "slug-url-mark"
+_slug_urls: dict[tuple, tuple[str, str]] = {}
+
+
+def slug_url(name: str, slug: str) -> str:
+    """reverse(name, kwargs={"slug": slug}), from the pattern's address reversed once per
+    URL configuration and script prefix: a list page links to a hundred items, and
+    reversing each took a third of the offering list's rendering (2.7 of 9 ms). Slugs
+    are ASCII letters, digits, hyphens and underscores, which reverse leaves as they
+    are; anything else (or no slug) goes through reverse, which refuses it."""
+    if not slug or not slug.replace("-", "").replace("_", "").isalnum() or not slug.isascii():
+        return reverse(name, kwargs={"slug": slug})
+    key = (name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    parts = _slug_urls.get(key)
+    if parts is None:
+        before, _, after = reverse(name, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
+        parts = _slug_urls[key] = (before, after)
+    return f"{parts[0]}{slug}{parts[1]}"
 
 
 def text_limit(limit: int) -> dict:
@@ -160,7 +182,7 @@ class Council(index.Indexed, ClusterableModel):
         return self.official_name
 
     def get_absolute_url(self):
-        return reverse("catalogue:council_detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:council_detail", self.slug)
 
 
 # Domains that many organisations share: an address there proves nothing about who sent
@@ -416,7 +438,7 @@ class Standard(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:standard_detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:standard_detail", self.slug)
 
     @property
     def display_name(self):
@@ -482,7 +504,7 @@ class Component(index.Indexed, ClusterableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:component_detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:component_detail", self.slug)
 
     def save(self, *args, **kwargs):
         from .services import component_price_summary_rebuild
@@ -562,7 +584,7 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:supplier_detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:supplier_detail", self.slug)
 
     def save_revision(self, *args, **kwargs):
         revision = super().save_revision(*args, **kwargs)
@@ -585,13 +607,19 @@ class Supplier(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, mod
         return result
 
     def refresh_price_summary(self):
-        """Its offerings are public only while it is: re-summarise their components."""
-        from .services import component_price_summary_rebuild
+        """Its offerings are public only while it is: re-summarise their components and
+        recount the standards they claim."""
+        from .services import component_price_summary_rebuild, standard_claim_counts_rebuild
 
         component_price_summary_rebuild(
             component_ids=Offering.components.through.objects.filter(
                 offering__supplier_id=self.pk
             ).values_list("component_id", flat=True)
+        )
+        standard_claim_counts_rebuild(
+            standard_ids=ConformanceClaim.objects.filter(offering__supplier_id=self.pk).values_list(
+                "standard_id", flat=True
+            )
         )
 
     def with_content_json(self, content):
@@ -689,6 +717,16 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived, never edited: councils' public reviews of it, how many and their average
+    # (None with none), kept by catalogue.services.offering_ratings_rebuild whenever a
+    # review is written. Lists read and sort on these instead of counting every
+    # offering's reviews (the best-rated list: 135 ms at 50,000 offerings).
+    # Not moderated: every save recounts them, whatever revision it publishes.
+    RATING_FIELDS = ("review_count", "review_average")
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    review_average = models.DecimalField(
+        max_digits=7, decimal_places=5, null=True, blank=True, editable=False
+    )
 
     objects = OfferingQuerySet.as_manager()
     base_form_class = OfferingAdminForm
@@ -763,16 +801,38 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
                     ("newest", ["-created_at", "name"]),
                 ]
             ],
+            # Best rated (catalogue.selectors.best_rated_order, then name).
+            NullsLastIndex(
+                models.F("review_average").desc(nulls_last=True),
+                models.F("review_count").desc(),
+                models.F("name"),
+                condition=models.Q(live=True, withdrawn_at__isnull=True),
+                name="offering_public_rating",
+            ),
+            # Counting public offerings joins their supplier (public_offering_q): with the
+            # supplier in the index the count reads the index alone (43,000 offerings at
+            # scale: 37 ms as an index scan of catalogue_offering_public, 8 ms so), and
+            # with the id too, so do joins from claims (recounting a standard's claims:
+            # 63 ms to 27).
+            models.Index(
+                fields=["supplier", "id"],
+                condition=models.Q(live=True, withdrawn_at__isnull=True),
+                name="offering_public_supplier",
+            ),
         ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:offering_detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:offering_detail", self.slug)
 
     def save(self, *args, **kwargs):
-        from .services import component_price_summary_rebuild
+        from .services import (
+            component_price_summary_rebuild,
+            offering_ratings_rebuild,
+            standard_claim_counts_rebuild,
+        )
 
         # The components it provided before this save lose (or change) its price too.
         before = set()
@@ -789,6 +849,17 @@ class Offering(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, Clu
             index.insert_or_update_object(self)
         after = {component.pk for component in self.components.all()}
         component_price_summary_rebuild(component_ids=before | after)
+        # Published, unpublished or withdrawn, it counts or stops counting for the
+        # standards it claims (its claims' own saves count the claims that changed).
+        standard_claim_counts_rebuild(standard_ids=self.claimed_standard_ids())
+        # A revision holds the rating as it was when saved, and any instance may be
+        # stale: whatever this save wrote, put back the figures the reviews make.
+        offering_ratings_rebuild(offering_ids=[self.pk])
+
+    def claimed_standard_ids(self):
+        return ConformanceClaim.objects.filter(offering_id=self.pk).values_list(
+            "standard_id", flat=True
+        )
 
     @property
     def is_withdrawn(self):
@@ -940,6 +1011,24 @@ class OfferingComponentRank(models.Model):
         return f"{self.offering_id} for {self.component_id}"
 
 
+class StandardClaimCount(models.Model):
+    """Derived, never edited: how many public offerings claim a standard, verified and only
+    claimed, so the standards list and a standard's page read one row instead of counting
+    100,000 claims joined to their offerings (49 ms and 26 ms at scale). A standard is
+    recounted (catalogue.services.standard_claim_counts_rebuild) when a claim of it is
+    saved or deleted and when an offering or supplier claiming it is saved, published,
+    unpublished or withdrawn; all are on a full rebuild of the price summary."""
+
+    standard = models.OneToOneField(
+        Standard, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    verified_count = models.PositiveIntegerField()
+    claimed_count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.standard_id}: {self.verified_count} + {self.claimed_count}"
+
+
 class ConformanceClaim(models.Model):
     """An offering's claim to meet a standard, with evidence. An editor may verify it;
     until then the site shows it as claimed only."""
@@ -972,9 +1061,31 @@ class ConformanceClaim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["offering", "standard"], name="one_claim_per_standard")
         ]
+        indexes = [
+            # A standard's page lists its claims verified first (catalogue.selectors
+            # .standard_claims): read in that order instead of sorting thousands of claims.
+            NullsLastIndex(
+                models.F("standard"),
+                models.F("verified_at").desc(nulls_last=True),
+                name="claim_standard_verified",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.offering} meets {self.standard}"
+
+    def save(self, *args, **kwargs):
+        from .services import standard_claim_counts_rebuild
+
+        # Its standard's counts change (and, moved to another, the old one's); a deleted
+        # claim's are recounted on post_delete (catalogue.apps), which cascades send too.
+        before = set()
+        if self.pk:
+            before = set(
+                ConformanceClaim.objects.filter(pk=self.pk).values_list("standard_id", flat=True)
+            )
+        super().save(*args, **kwargs)
+        standard_claim_counts_rebuild(standard_ids=before | {self.standard_id})
 
     @property
     def is_verified(self):

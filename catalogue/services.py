@@ -8,10 +8,12 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps as global_apps
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Avg, Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +21,11 @@ from django.utils.text import slugify
 from wagtail.models import WorkflowState
 
 from .models import (
+    ConformanceClaim,
     CouncilMembership,
     CouncilPantryItem,
     Offering,
+    StandardClaimCount,
     Supplier,
     SupplierInvitation,
     SupplierMembership,
@@ -29,6 +33,7 @@ from .models import (
     public_offering_q,
 )
 from .selectors import councils_for_email
+from .uses import uses
 
 # Each moderated model's workflow and its one task, approved by the same editors' group.
 MODERATION_WORKFLOWS = {
@@ -595,6 +600,13 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         for (component_id, mask, band, unit), row in summary.items()
     ]
     with transaction.atomic():
+        if component_ids is None:
+            # A full rebuild (seed_scale after bulk inserts, the management command) also
+            # recounts the other derived figures, which saves otherwise keep
+            # (Offering.save, Supplier.refresh_price_summary, ConformanceClaim.save,
+            # recipes.Review).
+            standard_claim_counts_rebuild()
+            offering_ratings_rebuild()
         for model in (ComponentPriceSummary, OfferingComponentRank):
             stale = model.objects.all()
             if component_ids is not None:
@@ -603,3 +615,75 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         ComponentPriceSummary.objects.bulk_create(objects, batch_size=2000)
         OfferingComponentRank.objects.bulk_create(ranks, batch_size=5000)
     return len(objects)
+
+
+def standard_claim_counts_rebuild(*, standard_ids=None) -> None:
+    """Recount the public offerings' claims of some standards (all when standard_ids is
+    None) into StandardClaimCount: one grouped count, one delete, one insert. A standard
+    nobody claims has no row (selectors.standard_claim_totals reads it as 0)."""
+    claims = ConformanceClaim.objects.filter(public_offering_q("offering__"))
+    stale = StandardClaimCount.objects.all()
+    if standard_ids is not None:
+        standard_ids = {int(pk) for pk in standard_ids}
+        claims = claims.filter(standard_id__in=standard_ids)
+        stale = stale.filter(standard_id__in=standard_ids)
+    rows = (
+        claims.order_by()
+        .values("standard_id")
+        .annotate(
+            verified=Count("pk", filter=Q(verified_at__isnull=False)),
+            claimed=Count("pk", filter=Q(verified_at__isnull=True)),
+        )
+        .values_list("standard_id", "verified", "claimed")
+    )
+    counts = [
+        StandardClaimCount(standard_id=pk, verified_count=verified, claimed_count=claimed)
+        for pk, verified, claimed in rows
+    ]
+    with transaction.atomic():
+        stale._raw_delete(stale.db)  # a derived table with nothing pointing at it
+        StandardClaimCount.objects.bulk_create(counts)
+
+
+# Offering.review_average's places.
+RATING_STORED_PLACES = Decimal("0.00001")
+
+
+def offering_ratings_rebuild(*, offering_ids=None) -> None:
+    """Recount some offerings' public reviews (all offerings when offering_ids is None)
+    into Offering.review_count and review_average: one grouped read, then an update of
+    the offerings whose figures changed. Called by recipes.Review whenever a review is
+    saved, hidden or deleted, and by Offering.save."""
+    offerings = Offering.objects.all()
+    if offering_ids is not None:
+        offering_ids = {int(pk) for pk in offering_ids if pk is not None}
+        if not offering_ids:
+            return
+        offerings = offerings.filter(pk__in=offering_ids)
+    reviews = uses().offering_reviews()
+    figures = {}
+    if reviews is not None:
+        if offering_ids is not None:
+            reviews = reviews.filter(offering_id__in=offering_ids)
+        figures = {
+            row["offering"]: (row["count"], row["average"])
+            for row in reviews.public()
+            .order_by()
+            .values("offering")
+            .annotate(count=Count("pk"), average=Avg("rating"))
+        }
+    stale = (
+        offerings.filter(Q(review_count__gt=0) | Q(review_average__isnull=False))
+        .exclude(pk__in=list(figures))
+        .only(*Offering.RATING_FIELDS)
+    )
+    changed = []
+    for offering in [*stale, *offerings.filter(pk__in=list(figures)).only(*Offering.RATING_FIELDS)]:
+        count, average = figures.get(offering.pk, (0, None))
+        if average is not None:
+            average = Decimal(str(average)).quantize(RATING_STORED_PLACES, ROUND_HALF_UP)
+        if (offering.review_count, offering.review_average) != (count, average):
+            offering.review_count, offering.review_average = count, average
+            changed.append(offering)
+    # bulk_update, not save: no revision, price summary or search index depends on these.
+    Offering.objects.bulk_update(changed, Offering.RATING_FIELDS, batch_size=1000)

@@ -62,8 +62,14 @@ def component_list(request):
 @require_safe
 def component_detail(request, slug):
     component = get_object_or_404(Component.objects.prefetch_related("standards"), slug=slug)
-    # A popular component can have thousands of products: compare them a page at a time.
-    page_obj = paginate(request, selectors.component_offerings(component), per_page=20)
+    # A popular component can have thousands of products: compare them a page at a time,
+    # counted from the price summary rather than by counting them again.
+    page_obj = paginate(
+        request,
+        selectors.component_offerings(component),
+        per_page=20,
+        count=selectors.published_offering_counts([component.pk])[component.pk],
+    )
     offerings = list(page_obj.object_list)
     recipes, recipe_total = selectors.component_recipes(component)
     cooked_by, cooked_by_total = selectors.cooked_by(uses().adoptions_using(component))
@@ -169,7 +175,7 @@ def offering_list(request):
         request,
         "catalogue/offering_list.html",
         title="Offerings",
-        queryset=selectors.public_offerings().order_by("name"),
+        queryset=selectors.listed_offerings(components=True).order_by("name"),
         filterset_class=OfferingFilterSet,
         context_name="offerings",
     )

@@ -46,6 +46,7 @@ from catalogue.models import (
     Standard,
     text_limit,
 )
+from catalogue.services import offering_ratings_rebuild
 
 from .admin_forms import RecipePageForm
 from .blocks import (
@@ -603,9 +604,23 @@ class Review(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     def __str__(self):
         return f"{self.council.name} on {self.recipe or self.offering}"
 
+    # The offering keeps its public reviews' count and average (Offering.review_count):
+    # every write that can change which reviews are public, or their rating, recounts it.
+    def save(self, *args, **kwargs):
+        before = None
+        if self.pk:
+            before = Review.objects.filter(pk=self.pk).values_list("offering_id", flat=True).first()
+        super().save(*args, **kwargs)
+        self.offering_rating_refresh(before)
+
     def get_absolute_url(self):
         thing = self.recipe or self.offering
         return thing.url if self.recipe_id else thing.get_absolute_url()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.offering_rating_refresh()
+        return result
 
     @property
     def reported_by_staff(self):
@@ -617,7 +632,12 @@ class Review(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         # must not be cached again as shown in between.
         exempt = {name: getattr(self, name) for name in self.MODERATION_EXEMPT_FIELDS}
         Review.objects.filter(pk=self.pk).update(**exempt)
+        self.offering_rating_refresh()  # hiding or showing it applies here
         return super().save_revision(*args, **kwargs)
+
+    def offering_rating_refresh(self, *also):
+        if self.offering_id or any(also):
+            offering_ratings_rebuild(offering_ids={self.offering_id, *also})
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
