@@ -438,41 +438,6 @@ def council_pantry_remove(*, council, item_id: int) -> CouncilPantryItem | None:
 # --- the price summary the recipe pages read --------------------------------------------
 
 
-def offering_ratings(offering_ids=None) -> dict[int, tuple[int, int]]:
-    """{offering id: (average rating in hundredths, number of ratings)} from councils'
-    public reviews, for the offerings given (None: every reviewed offering). One query."""
-    from django.db.models import Avg, Count
-
-    from .uses import uses
-
-    reviews = uses().offering_reviews()
-    if reviews is None or (offering_ids is not None and not offering_ids):
-        return {}
-    reviews = reviews.public()
-    if offering_ids is not None:
-        reviews = reviews.filter(offering_id__in=list(offering_ids))
-    rows = (
-        reviews.order_by()
-        .values("offering_id")
-        .annotate(count=Count("pk"), average=Avg("rating"))
-        .values_list("offering_id", "average", "count")
-    )
-    return {pk: (round(average * 100), count) for pk, average, count in rows}
-
-
-def offering_rank_ratings_refresh(*, offering_ids) -> None:
-    """Copy the offerings' ratings into their shortlist ranks, after a review of them
-    changed (the ranks hold them so that the basket's index can order by them)."""
-    from .models import OfferingComponentRank
-
-    ratings = offering_ratings(offering_ids)
-    for offering_id in offering_ids:
-        hundredths, count = ratings.get(offering_id, (0, 0))
-        OfferingComponentRank.objects.filter(offering_id=offering_id).update(
-            rating_hundredths=hundredths, rating_count=count
-        )
-
-
 def component_price_summary_rebuild(*, component_ids=None) -> int:
     """Rebuild the price summary of some components (all when component_ids is None) from
     their public offerings, in a few bulk statements: three reads, one delete, batched
@@ -494,6 +459,13 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         component_ids = {int(pk) for pk in component_ids}
         if not component_ids:
             return 0
+    else:
+        # A full rebuild (seed_scale after bulk inserts, the management command) also
+        # recounts the other derived figures, which saves otherwise keep
+        # (Offering.save, Supplier.refresh_price_summary, ConformanceClaim.save,
+        # recipes.Review): the ratings first, as the ranks below copy them.
+        standard_claim_counts_rebuild()
+        offering_ratings_rebuild()
     standard_order = component_standard_order(component_ids)
     links = Offering.components.through.objects.filter(public_offering_q("offering__"))
     if component_ids is not None:
@@ -507,6 +479,8 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
             "offering__price_max",
             "offering__setup_fee",
             "offering__name",
+            "offering__review_count",
+            "offering__review_average",
         )
     )
     offering_ids = {row[1] for row in rows}
@@ -530,11 +504,12 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         ):
             bands.setdefault(offering_id, {})[band] = (price, price_max)
 
-    ratings = offering_ratings(None if component_ids is None else offering_ids)
     # (component, claimed mask, band, unit) -> [count, price low, price high, setup low, high]
     groups: dict[tuple, list] = {}
     ranks = []
-    for component_id, offering_id, unit, price, price_max, setup_fee, name in rows:
+    for row in rows:
+        component_id, offering_id, unit, price, price_max, setup_fee, name = row[:7]
+        review_count, review_average = row[7:]
         standards = standard_order.get(component_id, [])
         have = claimed.get(offering_id, set())
         mask = sum(1 << i for i, standard_id in enumerate(standards) if standard_id in have)
@@ -545,8 +520,8 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
                 claimed_mask=mask,
                 claimed_count=bin(mask).count("1"),
                 verified_count=len(verified.get(offering_id, set()) & set(standards)),
-                rating_hundredths=ratings.get(offering_id, (0, 0))[0],
-                rating_count=ratings.get(offering_id, (0, 0))[1],
+                rating_hundredths=rating_hundredths(review_average),
+                rating_count=review_count,
                 price=price,
                 name=name[:200],
             )
@@ -600,13 +575,6 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         for (component_id, mask, band, unit), row in summary.items()
     ]
     with transaction.atomic():
-        if component_ids is None:
-            # A full rebuild (seed_scale after bulk inserts, the management command) also
-            # recounts the other derived figures, which saves otherwise keep
-            # (Offering.save, Supplier.refresh_price_summary, ConformanceClaim.save,
-            # recipes.Review).
-            standard_claim_counts_rebuild()
-            offering_ratings_rebuild()
         for model in (ComponentPriceSummary, OfferingComponentRank):
             stale = model.objects.all()
             if component_ids is not None:
@@ -687,3 +655,17 @@ def offering_ratings_rebuild(*, offering_ids=None) -> None:
             changed.append(offering)
     # bulk_update, not save: no revision, price summary or search index depends on these.
     Offering.objects.bulk_update(changed, Offering.RATING_FIELDS, batch_size=1000)
+    # The basket's shortlist ranks by them through its own index: the ranks copy them.
+    from .models import OfferingComponentRank
+
+    for offering in changed:
+        OfferingComponentRank.objects.filter(offering_id=offering.pk).update(
+            rating_hundredths=rating_hundredths(offering.review_average),
+            rating_count=offering.review_count,
+        )
+
+
+def rating_hundredths(average) -> int:
+    """A stored average rating as OfferingComponentRank orders by it: in hundredths, 0
+    when unrated (so that a descending index puts unrated products last)."""
+    return 0 if average is None else int(round(average * 100))

@@ -15,7 +15,7 @@ class RecipesConfig(AppConfig):
         from .services import (
             adoption_map_redraw_for,
             architectures_redraw_for,
-            offering_review_changed,
+            review_deleted,
         )
         from .uses import RecipeUses
 
@@ -27,6 +27,4 @@ class RecipesConfig(AppConfig):
         post_save.connect(architectures_redraw_for, sender=Standard, dispatch_uid="arch-std")
         post_save.connect(adoption_map_redraw_for, sender=Adoption, dispatch_uid="map-save")
         post_delete.connect(adoption_map_redraw_for, sender=Adoption, dispatch_uid="map-del")
-        # The basket ranks products by councils' ratings, kept beside its index.
-        post_save.connect(offering_review_changed, sender=Review, dispatch_uid="rank-review")
-        post_delete.connect(offering_review_changed, sender=Review, dispatch_uid="rank-review-d")
+        post_delete.connect(review_deleted, sender=Review, dispatch_uid="review-rating-del")

@@ -617,11 +617,6 @@ class Review(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         thing = self.recipe or self.offering
         return thing.url if self.recipe_id else thing.get_absolute_url()
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.offering_rating_refresh()
-        return result
-
     @property
     def reported_by_staff(self):
         """Every review that is not sample data is written by the council's staff."""

@@ -26,7 +26,6 @@ from catalogue.services import (
     PortalError,
     moderation_submit,
     moderation_workflow_ensure,
-    offering_rank_ratings_refresh,
 )
 
 from .blocks import COUNCIL_TYPE_CHOICES
@@ -122,12 +121,10 @@ def adoption_map_redraw_for(sender, instance, raw=False, **kwargs) -> None:
         transaction.on_commit(lambda: adoption_map_redraw(recipe_id=recipe_id))
 
 
-def offering_review_changed(sender, instance, raw=False, **kwargs) -> None:
-    """post_save and post_delete receiver for Review: the basket's shortlist ranks an
-    offering by its rating (catalogue.OfferingComponentRank), which its reviews make."""
-    if not raw and instance.offering_id is not None:
-        offering_id = instance.offering_id
-        transaction.on_commit(lambda: offering_rank_ratings_refresh(offering_ids=[offering_id]))
+def review_deleted(sender, instance, **kwargs) -> None:
+    """post_delete receiver for Review: deleted one by one or with its council (a
+    cascade, which calls no delete()), it no longer counts in its offering's rating."""
+    instance.offering_rating_refresh()
 
 
 def council_moderation_workflow_ensure(*, apps=global_apps, model: str = "adoption"):

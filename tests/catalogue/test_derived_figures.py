@@ -228,6 +228,11 @@ def test_ratings_follow_reviews_written_hidden_unpublished_moved_and_deleted():
     assert stored_rating(other) == (0, None)
     assert_rating_recounted(rated, other)
 
+    # Deleting a council deletes its reviews by cascade, which calls no delete().
+    review_of(other, 2, live=True).council.delete()
+    assert stored_rating(other) == (0, None)
+    assert_rating_recounted(rated, other)
+
 
 def test_publishing_an_offering_revision_keeps_its_rating():
     """Revisions hold the figures as they were when saved (here the stale instance
