@@ -953,6 +953,18 @@ class ComponentPriceSummary(models.Model):
         return f"{self.component_id}/{self.standards_mask}/{self.band}/{self.pricing_unit}"
 
 
+# The basket shortlist's order within a component, after "claims every required
+# standard" (recipes.basket): the rank table's ordering and index, and its SQL.
+OFFERING_RANK_ORDER = (
+    "-claimed_count",
+    "-verified_count",
+    "-rating_hundredths",
+    "-rating_count",
+    "price",
+    "name",
+)
+
+
 class OfferingComponentRank(models.Model):
     """Derived, never edited: how one public offering meets the standards of one component
     it provides, and how councils rate it, for ranking the basket's shortlist with an index
@@ -974,32 +986,14 @@ class OfferingComponentRank(models.Model):
     name = models.CharField(max_length=200)
 
     class Meta:
-        ordering = [
-            "component",
-            "-claimed_count",
-            "-verified_count",
-            "-rating_hundredths",
-            "-rating_count",
-            "price",
-            "name",
-        ]
+        ordering = ["component", *OFFERING_RANK_ORDER]
         indexes = [
             models.Index(
                 fields=["component", "claimed_mask", "-claimed_count", "-verified_count", "price"],
                 name="offering_rank_shortlist",
             ),
-            # The shortlist's order within a component (recipes.basket.RANK_ORDER).
             models.Index(
-                fields=[
-                    "component",
-                    "-claimed_count",
-                    "-verified_count",
-                    "-rating_hundredths",
-                    "-rating_count",
-                    "price",
-                    "name",
-                    "offering",
-                ],
+                fields=["component", *OFFERING_RANK_ORDER, "offering"],
                 name="offering_rank_rated_order",
             ),
         ]

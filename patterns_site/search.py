@@ -449,21 +449,7 @@ def _newest_key(row: RankedRow):
 
 # What a result never shows of a recipe: its long text, StreamFields and stored drawings,
 # which cost more to read and parse than the rest of the results page.
-UNSHOWN_FIELDS = {
-    "recipes": (
-        "problem",
-        "user_needs",
-        "when_to_use",
-        "when_not_to_use",
-        "ingredients",
-        "method",
-        "outcomes",
-        "variations",
-        "architecture",
-        "architecture_svg",
-        "adoption_map_svg",
-    ),
-}
+UNSHOWN_FIELDS = {"recipes": (*RecipePage.PAGE_ONLY_FIELDS, "ingredients")}
 
 
 def _hits_for(rows: list[RankedRow], querysets) -> list[SearchHit]:

@@ -27,6 +27,7 @@ from catalogue.costs import (
     yearly_volume,
 )
 from catalogue.models import (
+    OFFERING_RANK_ORDER,
     Component,
     ConformanceClaim,
     Offering,
@@ -387,9 +388,11 @@ def conforming_q(required: dict[int, int], order: dict[int, list[int]]) -> Q:
 # The shortlist's order after "claims every required standard", as the index
 # catalogue.OfferingComponentRank "offering_rank_order" sorts: each component's best rows
 # are read from the index and the scan stops at the limit.
-RANK_ORDER_SQL = (
-    "claimed_count DESC, verified_count DESC, rating_hundredths DESC, rating_count DESC, "
-    "price, name, offering_id"
+RANK_ORDER_SQL = ", ".join(
+    [
+        *(f"{field[1:]} DESC" if field.startswith("-") else field for field in OFFERING_RANK_ORDER),
+        "offering_id",
+    ]
 )
 RANK_COLUMNS = (
     "component_id, offering_id, claimed_mask, claimed_count, verified_count, "
@@ -641,16 +644,7 @@ def component_offerings(*, component: Component, required_ids, conforming_only: 
         ranks = ranks.filter(meets)
     ranks = ranks.annotate(
         meets=Case(When(meets, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by(
-        "-meets",
-        "-claimed_count",
-        "-verified_count",
-        "-rating_hundredths",
-        "-rating_count",
-        "price",
-        "name",
-        "offering_id",
-    )
+    ).order_by("-meets", *OFFERING_RANK_ORDER, "offering_id")
     return ranks, total, conforming
 
 

@@ -100,6 +100,21 @@ class RecipeIndexPage(Page):
 class RecipePage(Page):
     """One reusable service pattern: ingredients, method, costs, outcomes, who it serves."""
 
+    # Long text and pictures only the recipe page itself shows: lists of recipes (cards,
+    # search results) leave them unread.
+    PAGE_ONLY_FIELDS = (
+        "problem",
+        "user_needs",
+        "when_to_use",
+        "when_not_to_use",
+        "method",
+        "outcomes",
+        "variations",
+        "architecture",
+        "architecture_svg",
+        "adoption_map_svg",
+    )
+
     summary = models.CharField(max_length=300, help_text="One or two sentences for lists.")
     problem = RichTextField(
         "Problem", features=RICH_TEXT_FEATURES, max_length=DESCRIPTION_MAX_LENGTH

@@ -120,26 +120,14 @@ def recipe_detail_context(page: RecipePage) -> dict:
     }
 
 
-# Long text and pictures only the recipe page shows: a list of cards does not read them.
-CARD_DEFERRED_FIELDS = (
-    "problem",
-    "user_needs",
-    "when_to_use",
-    "when_not_to_use",
-    "method",
-    "outcomes",
-    "variations",
-    "architecture",
-    "architecture_svg",
-    "adoption_map_svg",
-)
-
-
 def recipe_cards():
     """recipe_list() for recipe cards (the index and the home page): without the fields
     only the recipe page shows, nor the service areas, which a card does not name."""
     return (
-        recipe_list().defer(*CARD_DEFERRED_FIELDS).prefetch_related(None).prefetch_related("serves")
+        recipe_list()
+        .defer(*RecipePage.PAGE_ONLY_FIELDS)
+        .prefetch_related(None)
+        .prefetch_related("serves")
     )
 
 
