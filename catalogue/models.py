@@ -971,7 +971,7 @@ class OfferingComponentRank(models.Model):
     instead of reading every claim and review. claimed_mask numbers the component's
     standards as ComponentPriceSummary does. Rebuilt with the summary
     (catalogue.services.component_price_summary_rebuild); its ratings also when a review
-    changes (catalogue.services.offering_rank_ratings_refresh)."""
+    changes (catalogue.services.offering_ratings_rebuild)."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")

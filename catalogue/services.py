@@ -655,13 +655,21 @@ def offering_ratings_rebuild(*, offering_ids=None) -> None:
             changed.append(offering)
     # bulk_update, not save: no revision, price summary or search index depends on these.
     Offering.objects.bulk_update(changed, Offering.RATING_FIELDS, batch_size=1000)
-    # The basket's shortlist ranks by them through its own index: the ranks copy them.
-    from .models import OfferingComponentRank
+    # The basket's shortlist ranks by them through its own index: the ranks copy them,
+    # in one statement however many changed.
+    if changed:
+        from django.db.models import F, OuterRef, Subquery, Value
+        from django.db.models.functions import Coalesce, Round
 
-    for offering in changed:
-        OfferingComponentRank.objects.filter(offering_id=offering.pk).update(
-            rating_hundredths=rating_hundredths(offering.review_average),
-            rating_count=offering.review_count,
+        from .models import OfferingComponentRank
+
+        offering = Offering.objects.filter(pk=OuterRef("offering_id"))
+        OfferingComponentRank.objects.filter(offering_id__in=[o.pk for o in changed]).update(
+            rating_hundredths=Coalesce(
+                Subquery(offering.annotate(h=Round(F("review_average") * 100)).values("h")[:1]),
+                Value(0),
+            ),
+            rating_count=Subquery(offering.values("review_count")[:1]),
         )
 
 
