@@ -9,6 +9,8 @@ save bumps, Wagtail's site lookup, search synonyms, and any rate limit kept in t
   Redis on the same network answers in well under a millisecond).
 - Any Redis error (refused, timed out, out of memory, still loading) is treated as a miss:
   a read returns its default, a write is dropped, and the caller carries on uncached.
+  So is a value that cannot be read back (damaged, or pickled by a release whose class
+  has gone): the caller renders afresh and its write replaces the value.
 - After a failure the backend skips Redis for SKIP_SECONDS (5): a hung Redis would
   otherwise add its timeout to every cache call of every request. Then one call tries
   again, with a PING first.
@@ -23,6 +25,7 @@ sync worker pays at most one timeout per SKIP_SECONDS while Redis is away.
 """
 
 import logging
+import pickle
 import threading
 import time
 
@@ -150,8 +153,18 @@ class ResilientRedisCache(RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(super().add, False, key, value, timeout, version)
 
+    # What unpickling a damaged or outdated value raises.
+    UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError)
+
+    def _read(self, operation, fallback, *args):
+        try:
+            return self._guarded(operation, fallback, *args)
+        except self.UNREADABLE as error:  # Redis answered: not a reason to skip it
+            logger.warning("A cached value could not be read, so counts as a miss: %r", error)
+            return fallback
+
     def get(self, key, default=None, version=None):
-        return self._guarded(super().get, default, key, default, version)
+        return self._read(super().get, default, key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(super().set, None, key, value, timeout, version)
@@ -163,7 +176,7 @@ class ResilientRedisCache(RedisCache):
         return self._guarded(super().delete, False, key, version)
 
     def get_many(self, keys, version=None):
-        return self._guarded(super().get_many, {}, keys, version)
+        return self._read(super().get_many, {}, keys, version)
 
     def has_key(self, key, version=None):
         return self._guarded(super().has_key, False, key, version)

@@ -160,6 +160,20 @@ def test_pages_are_cached_in_the_private_redis(redis_cached, content):
     assert client.get("/components/")["X-Page-Cache"] == "hit"
 
 
+def test_a_cached_value_that_cannot_be_read_is_a_miss_and_is_replaced(redis_cached, content):
+    """A page stored damaged (or pickled by a release whose classes have gone) is
+    rendered afresh, not a 500, and the fresh copy replaces it."""
+    client = Client()
+    client.get("/components/")
+    keys = redis_cached.keys("*page:*")
+    assert keys
+    for key in keys:
+        redis_cached.client().set(key, b"\x80\x05damaged")
+    response = client.get("/components/")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert client.get("/components/")["X-Page-Cache"] == "hit"
+
+
 @pytest.mark.parametrize("outage", ["stopped", "hung"])
 def test_every_page_answers_correctly_and_fast_without_redis(redis_cached, content, outage):
     """Stopped (connection refused) or hung (SIGSTOP: connects, never answers), Redis is
