@@ -63,6 +63,7 @@ from recipes.models import (
     RecipePage,
     RecipeRelation,
 )
+from recipes.services import adoption_counts_rebuild
 
 PREFIX = "[Synthetic] "
 SLUG_PREFIX = "synthetic-"
@@ -763,6 +764,8 @@ class ScaleBuilder:
                 AdoptionOutcome.objects.bulk_create(outcomes)
                 self.report.add("adoption outcomes", len(outcomes))
                 step.advance(len(batch))
+        # Bulk inserts send no signal: count them as an adoption's save would.
+        adoption_counts_rebuild(recipe_ids=[page.pk for page in pages])
         self.report.add("adoptions", len(rows))
 
 

@@ -145,6 +145,15 @@ def component_offering_counts(component_required: dict[int, int]) -> dict[int, t
     }
 
 
+def public_offering_total() -> int:
+    """How many offerings anyone may see, from the stored total (PublicOfferingTotal),
+    counted when it has not been stored yet."""
+    from .models import PublicOfferingTotal
+
+    total = PublicOfferingTotal.objects.filter(pk=1).values_list("count", flat=True).first()
+    return Offering.objects.public().count() if total is None else total
+
+
 def published_offering_counts(component_ids) -> dict[int, int]:
     """How many published offerings provide each component (0 for none), by component id,
     in one query (component_offering_counts)."""

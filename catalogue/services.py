@@ -455,6 +455,9 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
     )
     from .selectors import component_standard_order
 
+    # Whatever changed may have made an offering public or not (one without components
+    # too, for which there is nothing to summarise).
+    public_offering_total_recount()
     if component_ids is not None:
         component_ids = {int(pk) for pk in component_ids}
         if not component_ids:
@@ -583,6 +586,15 @@ def component_price_summary_rebuild(*, component_ids=None) -> int:
         ComponentPriceSummary.objects.bulk_create(objects, batch_size=2000)
         OfferingComponentRank.objects.bulk_create(ranks, batch_size=5000)
     return len(objects)
+
+
+def public_offering_total_recount() -> int:
+    """Count the public offerings into the one PublicOfferingTotal row; returns it."""
+    from .models import PublicOfferingTotal
+
+    count = Offering.objects.public().count()
+    PublicOfferingTotal.objects.update_or_create(pk=1, defaults={"count": count})
+    return count
 
 
 def standard_claim_counts_rebuild(*, standard_ids=None) -> None:

@@ -8,11 +8,14 @@ restarts empty starts a version nothing was stored under.
 """
 
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 VERSION_KEY = "content:version"
+# When the version was last renewed (time.time()), read after an outage.
+RENEWED_AT_KEY = "content:renewed-at"
 
 
 def content_version() -> str | None:
@@ -44,6 +47,16 @@ def until_content_changes(key: str, compute):
 
 
 def content_changed(**kwargs) -> None:
-    """Signal receiver: any content change makes every cached page stale. Also sent when
-    the cache answers again after an outage, during which a change may have been lost."""
+    """Signal receiver: any content change makes every cached page stale."""
     cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    cache.set(RENEWED_AT_KEY, time.time(), None)
+
+
+def content_version_renew_after_outage(*, last_failure_at=None, **kwargs) -> None:
+    """Receiver of patterns_site.cache.cache_recovered: a content change may have been lost
+    while the cache was away, up to this process's last failed call. Renew the version
+    unless some process did after that (allowing clocks a second apart), so that the
+    second worker back does not make stale what the first cached since."""
+    renewed_at = cache.get(RENEWED_AT_KEY)
+    if last_failure_at is None or renewed_at is None or renewed_at < last_failure_at + 1.0:
+        content_changed()

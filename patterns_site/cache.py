@@ -16,9 +16,11 @@ save bumps, Wagtail's site lookup, search synonyms, and any rate limit kept in t
   again, with a PING first.
 - Warnings are logged when Redis first fails, at most once a LOG_INTERVAL_SECONDS (60)
   while it stays away (with the number of failed calls), and when it answers again.
-- When Redis answers again, cache_recovered is sent before anything is read from it.
-  Writes made while it was away were lost, including content-version bumps, so the page
-  cache renews the version then: nothing cached before the outage is served after it.
+- When Redis answers again, cache_recovered is sent before anything is read from it,
+  with the time of this process's last failed call. Writes made while it was away were
+  lost, including content-version bumps, so the page cache renews the version then,
+  unless another process already did after that time: nothing cached before the outage
+  is served after it, and the pages cached since the first worker came back are kept.
 
 Each backend instance (Django keeps one per thread) has its own breaker, so a gunicorn
 sync worker pays at most one timeout per SKIP_SECONDS while Redis is away.
@@ -36,7 +38,8 @@ from django.dispatch import Signal
 
 logger = logging.getLogger("plumbing.cache")
 
-# Sent with sender=the backend when Redis answers again after it failed.
+# Sent with sender=the backend and last_failure_at (time.time() of this process's last
+# failed call: every write it lost was made by then) when Redis answers again.
 cache_recovered = Signal()
 
 
@@ -50,6 +53,7 @@ class CircuitBreaker:
         self.log_interval = log_interval
         self.lock = threading.Lock()
         self.down_since = None  # monotonic time of the first failure of an outage
+        self.last_failure_at = None  # wall-clock time of the last failed call
         self.skip_until = 0.0
         self.last_warning = None
         self.unlogged_failures = 0
@@ -64,6 +68,7 @@ class CircuitBreaker:
     def failed(self, error: Exception) -> None:
         now = time.monotonic()
         with self.lock:
+            self.last_failure_at = time.time()
             if self.down_since is None:
                 self.down_since = now
             self.skip_until = now + self.skip_seconds
@@ -140,7 +145,7 @@ class ResilientRedisCache(RedisCache):
                 # version before this call can read anything cached before the outage.
                 self._cache.get_client(write=True).ping()
                 self.breaker.recovered()
-                cache_recovered.send(sender=self)
+                cache_recovered.send(sender=self, last_failure_at=self.breaker.last_failure_at)
             return operation(*args, **kwargs)
         except redis.RedisError as error:
             self.breaker.failed(error)

@@ -11,8 +11,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from foundations.page_routing import RoutesToItsOneChildType
 
-class HomePage(Page):
+
+class HomePage(RoutesToItsOneChildType, Page):
     """The front page: what Plumbing is, search, service areas, newest and most-adopted
     recipes."""
 

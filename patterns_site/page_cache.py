@@ -28,7 +28,12 @@ from django.utils.cache import patch_vary_headers
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
 from catalogue import cost_choice
-from foundations.content_cache import VERSION_KEY, content_changed, content_version
+from foundations.content_cache import (
+    VERSION_KEY,
+    content_changed,
+    content_version,
+    content_version_renew_after_outage,
+)
 from foundations.gzip_pieces import GzipPieces
 
 from .cache import cache_recovered
@@ -48,7 +53,7 @@ UNCACHED_PREFIXES = (
 
 
 def connect_signals() -> None:
-    cache_recovered.connect(content_changed, dispatch_uid="page-cache-recovered")
+    cache_recovered.connect(content_version_renew_after_outage, dispatch_uid="page-cache-recovered")
     for signal in (page_published, page_unpublished, published, unpublished):
         signal.connect(content_changed, dispatch_uid=f"page-cache-{id(signal)}")
     from django.apps import apps

@@ -48,8 +48,9 @@ def project(latitude, longitude) -> tuple[float, float]:
 
 
 def recipe_adopters(page) -> list[dict]:
-    """The councils that have recorded an adoption of the recipe, with their status and
-    where they are (None when the register gives no centroid). One query."""
+    """The councils that have recorded an adoption of the recipe that an editor approved
+    (as the page's table lists them), with their status and where they are (None when the
+    register gives no centroid). One query."""
     return [
         {
             "name": adoption.council.name,
@@ -63,7 +64,9 @@ def recipe_adopters(page) -> list[dict]:
             ),
         }
         for adoption in (
-            page.adoptions.select_related("council").order_by("council__name") if page.pk else []
+            page.adoptions.public().select_related("council").order_by("council__name")
+            if page.pk
+            else []
         )
     ]
 

@@ -47,6 +47,7 @@ from catalogue.models import (
     text_limit,
 )
 from catalogue.services import offering_ratings_rebuild
+from foundations.page_routing import RoutesToItsOneChildType
 
 from .admin_forms import RecipePageForm
 from .blocks import (
@@ -69,7 +70,7 @@ class Maturity(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class RecipeIndexPage(Page):
+class RecipeIndexPage(RoutesToItsOneChildType, Page):
     """The list of all recipes at /recipes/, with filters."""
 
     intro = RichTextField(
@@ -182,9 +183,12 @@ class RecipePage(Page):
     # recipes/architecture.py) so that no page view lays it out.
     architecture = models.JSONField(default=dict, blank=True, editable=False)
     architecture_svg = models.TextField(default="", blank=True, editable=False)
-    # The map of the councils that recorded an adoption (recipes/maps.py), redrawn when
-    # the page is saved and when an adoption changes.
+    # The map of the councils that recorded an adoption (recipes/maps.py) and how many
+    # did, kept when the page is saved (adoptions_summarise) and when an adoption changes
+    # (recipes.services.adoption_map_redraw_for): lists sort by the count, which a
+    # correlated count over every recipe made slow.
     adoption_map_svg = models.TextField(default="", blank=True, editable=False)
+    adoption_count = models.PositiveIntegerField(default=0, editable=False)
 
     search_fields = [
         *Page.search_fields,
@@ -259,6 +263,10 @@ class RecipePage(Page):
 
     class Meta:
         verbose_name = "recipe"
+        # "Most adopted" reads the top few from the index alone (the rows are wide).
+        indexes = [
+            models.Index(fields=["adoption_count", "page_ptr"], name="recipe_adoption_count")
+        ]
 
     def save(self, *args, **kwargs):
         # modelcluster needs instances, not ids, to defer the change until the save.
@@ -268,13 +276,17 @@ class RecipePage(Page):
         if update_fields is None or "method" in update_fields or "ingredients" in update_fields:
             self.architecture_draw()
         if update_fields is None:
-            self.adoption_map_draw()
+            self.adoptions_summarise()
         return super().save(*args, **kwargs)
 
-    def adoption_map_draw(self) -> None:
+    def adoptions_summarise(self) -> None:
+        """The map and the count of the adoptions anyone may see (a revision may hold older
+        ones: every full save makes them again)."""
         from .maps import adoption_map_svg, council_points, recipe_adopters
 
-        self.adoption_map_svg = adoption_map_svg(recipe_adopters(self), council_points())
+        adopters = recipe_adopters(self)
+        self.adoption_map_svg = adoption_map_svg(adopters, council_points())
+        self.adoption_count = len(adopters)
 
     def architecture_draw(self) -> None:
         """Lay out the architecture picture from the ingredients and method as they are

@@ -8,7 +8,8 @@ import uuid
 
 from django.apps import apps as global_apps
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import (
@@ -107,17 +108,38 @@ def architectures_redraw_for(sender, instance, raw=False, **kwargs) -> None:
 
 
 def adoption_map_redraw(*, recipe_id: int) -> None:
-    """Redraw one recipe's stored map of the councils that adopted it."""
+    """Redraw one recipe's stored map of the councils that adopted it, and recount them."""
     page = RecipePage.objects.filter(pk=recipe_id).first()
     if page is not None:
-        page.adoption_map_draw()
-        RecipePage.objects.filter(pk=page.pk).update(adoption_map_svg=page.adoption_map_svg)
+        page.adoptions_summarise()
+        RecipePage.objects.filter(pk=page.pk).update(
+            adoption_map_svg=page.adoption_map_svg, adoption_count=page.adoption_count
+        )
+
+
+def adoption_counts_rebuild(*, recipe_ids=None) -> None:
+    """Recount the public adoptions of some recipes (all when recipe_ids is None) in one
+    statement, for adoptions written in bulk, which send no signal (bench's seed_scale)."""
+    recipes = RecipePage.objects.all()
+    if recipe_ids is not None:
+        recipes = recipes.filter(pk__in=list(recipe_ids))
+    counts = (
+        Adoption.objects.public()
+        .filter(recipe=OuterRef("pk"))
+        .order_by()
+        .values("recipe")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    recipes.update(adoption_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 
 
 def adoption_map_redraw_for(sender, instance, raw=False, **kwargs) -> None:
-    """post_save and post_delete receiver for Adoption."""
+    """post_save and post_delete receiver for Adoption: recount the recipe's adoptions at
+    once (one statement, in the saving transaction), redraw its map after the commit."""
     if not raw:
         recipe_id = instance.recipe_id
+        adoption_counts_rebuild(recipe_ids=[recipe_id])
         transaction.on_commit(lambda: adoption_map_redraw(recipe_id=recipe_id))
 
 

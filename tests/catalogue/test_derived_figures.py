@@ -285,3 +285,69 @@ def test_best_rated_offerings_and_standards_list_make_the_same_queries_at_any_si
 
     assert len(large) == len(small)
     assert len(text(large_page.find("main"))) > len(text(small_page.find("main")))
+
+
+# --- public offerings in all ------------------------------------------------------------
+
+
+def stored_total() -> int:
+    from catalogue.selectors import public_offering_total
+
+    return public_offering_total()
+
+
+def assert_total_recounted():
+    assert stored_total() == sum(1 for o in Offering.objects.all() if o.is_public)
+
+
+def test_public_offering_total_follows_every_change_to_who_is_public(claims, client, page_tree):
+    """Published, unpublished, withdrawn, deleted, and with its supplier unpublished and
+    published again (a supplier with offerings cannot be deleted): the stored total is
+    what a recount gives each time, and the home page shows it."""
+    from catalogue.models import PublicOfferingTotal
+
+    assert PublicOfferingTotal.objects.get().count == stored_total() == 2
+    claims["draft"].save_revision().publish()
+    assert stored_total() == 3
+    assert_total_recounted()
+
+    claims["published"].unpublish()
+    assert stored_total() == 2
+    assert_total_recounted()
+
+    offering_withdraw(offering=Offering.objects.get(pk=claims["draft"].pk), user=None)
+    assert stored_total() == 1
+    assert_total_recounted()
+
+    claims["other"].unpublish()
+    assert stored_total() == 0
+    assert_total_recounted()
+    claims["other"].save_revision().publish()
+    assert stored_total() == 1
+
+    # One without components or claims, then its deletion.
+    bare = OfferingFactory(supplier=claims["other"])
+    assert stored_total() == 2
+    assert_total_recounted()
+    bare.delete()
+    assert stored_total() == 1
+    assert_total_recounted()
+
+    claims["elsewhere"].delete()
+    assert stored_total() == 0
+    assert_total_recounted()
+
+    OfferingFactory()
+    home = text(parse(client.get("/")).find("main"))
+    assert stored_total() == 1
+    assert ", 1 offering and " in home
+
+
+def test_a_full_rebuild_restores_the_public_offering_total(claims):
+    from catalogue.services import component_price_summary_rebuild
+
+    Offering.objects.filter(pk=claims["published"].pk).update(live=False)  # no save
+    assert stored_total() == 2
+    component_price_summary_rebuild()
+    assert stored_total() == 1
+    assert_total_recounted()

@@ -272,6 +272,38 @@ def test_the_breaker_tries_again_and_reports_recovery(private_redis, content, ca
         assert client.get("/healthz").json()["cache"] == "ok"
 
 
+def test_the_second_worker_back_keeps_what_the_first_cached_since(private_redis, content):
+    """Each worker renews the content version when Redis answers it again, as a change
+    may have been lost while it was away; but not when another worker renewed it after
+    this one's last failed call, else the pages cached since would all be stale. A worker
+    whose own failure came after that renewal renews again."""
+    from patterns_site.cache import ResilientRedisCache
+
+    settings = redis_cache_settings(private_redis.url, SKIP_SECONDS=0.2)
+    with override_settings(CACHES=settings, PAGE_CACHE_SECONDS=300):
+        params = {k: v for k, v in settings["default"].items() if k not in ("BACKEND", "LOCATION")}
+        other_worker = ResilientRedisCache(private_redis.url, params)
+        client = Client()
+        private_redis.pause()
+        other_worker.get("anything")
+        client.get("/components/")
+        time.sleep(1.2)  # the outage lasts longer than the clocks' allowance
+        private_redis.resume()
+        time.sleep(0.3)
+        assert client.get("/components/").get("X-Page-Cache") != "hit"  # back, renewed
+        assert client.get("/components/")["X-Page-Cache"] == "hit"
+
+        other_worker.get("anything")  # back too: its failure was before the renewal
+        assert client.get("/components/")["X-Page-Cache"] == "hit"
+
+        private_redis.pause()
+        other_worker.get("anything")  # a failure of its own, after the renewal
+        private_redis.resume()
+        time.sleep(0.3)
+        other_worker.get("anything")
+        assert client.get("/components/").get("X-Page-Cache") != "hit"
+
+
 def test_healthz_is_503_when_the_database_is_down_whatever_the_cache(redis_cached):
     """The database stays the one dependency whose loss takes the site out of service."""
     from unittest import mock
