@@ -58,6 +58,29 @@ class OnOffField(forms.BooleanField):
         return self.values[value]
 
 
+class NamedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A model choice field's options as (slug, name) pairs read as values, in the
+    queryset's order: building a component instance for each of the component select's
+    56 options cost 2 ms of the offering list."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from self.queryset.values_list(self.field.to_field_name, "name")
+
+
+class NamedChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice of rows that show as their name (__str__) and are sent as to_field_name."""
+
+    iterator = NamedChoiceIterator
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedChoiceField
+
+
 class CheckboxFilter(django_filters.BooleanFilter):
     """A filter that is on or off. Off filters nothing; the method, if any, applies it."""
 
@@ -256,14 +279,14 @@ class OfferingFilterSet(RatingFilters, ListFilterSet):
     rating_field = "offering"
 
     # The choices need a name to show and a slug to send, not whole rows.
-    component = django_filters.ModelChoiceFilter(
+    component = NamedChoiceFilter(
         field_name="components",
         queryset=Component.objects.only("name", "slug"),
         to_field_name="slug",
         empty_label="Any component",
         label="Component",
     )
-    standard = django_filters.ModelChoiceFilter(
+    standard = NamedChoiceFilter(
         queryset=Standard.objects.only("name", "slug"),
         to_field_name="slug",
         empty_label="Any standard",

@@ -442,7 +442,12 @@ class Standard(index.Indexed, models.Model):
 
     @property
     def display_name(self):
-        return self.short_name or self.name
+        return self.display_name_of(self.name, self.short_name)
+
+    @staticmethod
+    def display_name_of(name: str, short_name: str) -> str:
+        """The name lists show: the short name if it has one (for rows read as values)."""
+        return short_name or name
 
 
 class Component(index.Indexed, ClusterableModel):
@@ -504,7 +509,12 @@ class Component(index.Indexed, ClusterableModel):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalogue:component_detail", self.slug)
+        return self.url_of(self.slug)
+
+    @staticmethod
+    def url_of(slug: str) -> str:
+        """A component's address from its slug (for rows read as values)."""
+        return slug_url("catalogue:component_detail", slug)
 
     def save(self, *args, **kwargs):
         from .services import component_price_summary_rebuild

@@ -61,7 +61,7 @@ def component_list(request):
 
 @require_safe
 def component_detail(request, slug):
-    component = get_object_or_404(Component.objects.prefetch_related("standards"), slug=slug)
+    component = get_object_or_404(Component, slug=slug)
     # A popular component can have thousands of products: compare them a page at a time,
     # counted from the price summary rather than by counting them again.
     page_obj = paginate(
@@ -70,7 +70,7 @@ def component_detail(request, slug):
         per_page=20,
         count=selectors.published_offering_counts([component.pk])[component.pk],
     )
-    offerings = list(page_obj.object_list)
+    offerings = selectors.with_claim_summaries(page_obj.object_list)
     recipes, recipe_total = selectors.component_recipes(component)
     cooked_by, cooked_by_total = selectors.cooked_by(uses().adoptions_using(component))
     return render(
@@ -85,7 +85,7 @@ def component_detail(request, slug):
             "offering_total": page_obj.paginator.count,
             "recipes": recipes,
             "recipe_total": recipe_total,
-            "wanted_standards": list(component.standards.all()),
+            "wanted_standards": selectors.component_standards(component),
             "cooked_by": cooked_by,
             "cooked_by_total": cooked_by_total,
         },
@@ -175,9 +175,10 @@ def offering_list(request):
         request,
         "catalogue/offering_list.html",
         title="Offerings",
-        queryset=selectors.listed_offerings(components=True).order_by("name"),
+        queryset=selectors.listed_offerings().order_by("name"),
         filterset_class=OfferingFilterSet,
         context_name="offerings",
+        decorate=selectors.with_component_links,
     )
 
 

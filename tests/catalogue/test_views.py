@@ -1028,3 +1028,71 @@ def test_standard_and_component_pages_make_the_same_queries_with_3_or_30_claims_
         listed = page.find("h2", string="Recipes that need it").find_next("ul")
         assert len(listed.find_all("a")) == recipes
     assert large_page.find("a", string="See all 30 recipes that need it")
+
+
+def test_component_table_rows_show_each_offerings_claims_price_and_supplier(client):
+    """Each row of a component's table shows its offering's standards by name (verified
+    or claimed, "None claimed" without), price with set-up fee and notes, supplier with
+    the sample label, hosting, licence and G-Cloud listing."""
+    component = ComponentFactory(slug="tabled")
+    listed = OfferingFactory(
+        name="Alpha",
+        price=Decimal("100.00"),
+        price_max=Decimal("200.00"),
+        setup_fee=Decimal("50.00"),
+        pricing_notes="Per site.",
+        open_source_licence="MIT",
+        gcloud_service_id="123456789012345",
+        supplier=SupplierFactory(name="Sample Co", is_sample=True),
+        components=[component],
+    )
+    bare = OfferingFactory(
+        name="Beta", price=Decimal("0.00"), price_max=None, components=[component]
+    )
+    ConformanceClaimFactory(
+        offering=listed, standard=StandardFactory(name="Zed", short_name="Z"), verified=True
+    )
+    ConformanceClaimFactory(offering=listed, standard=StandardFactory(name="Able"))
+
+    rows = table_with_caption(parse(client.get("/components/tabled/")), "Compare").select(
+        "tbody tr"
+    )
+
+    assert [text(cell) for cell in rows[0].find_all(["th", "td"])] == [
+        "Alpha Open source (MIT)",
+        "Sample Co Sample data",
+        "£100 to £200 per year plus £50 set-up Per site.",
+        listed.get_hosting_display(),
+        "Able: claimed Z: verified",
+        "123456789012345",
+    ]
+    assert rows[0].find("a", string="123456789012345")["href"] == listed.gcloud_url
+    assert rows[0].find("a", string="Alpha")["href"] == "/offerings/" + listed.slug + "/"
+    assert [text(cell) for cell in rows[1].find_all(["th", "td"])][2:] == [
+        "Free",
+        bare.get_hosting_display(),
+        "None claimed",
+        "Not listed",
+    ]
+
+
+def test_cooked_by_counts_every_council_and_shows_the_first_ten(client):
+    """ "Cooked by" counts every approved adoption using the component, in the one query
+    that lists the first ten councils by name."""
+    component = ComponentFactory(slug="cooked")
+    recipe = RecipePageFactory(components=[component])
+    for number in range(12):
+        adoption = AdoptionFactory(
+            council=CouncilFactory(name=f"Council {number:02}"), recipe=recipe
+        )
+        adoption.components_used.add(component)
+        adoption.save()  # a ParentalManyToManyField is written on save
+
+    soup = parse(client.get("/components/cooked/"))
+
+    section = soup.find(id="cooked-by").find_next("ul")
+    assert [link.get_text() for link in section.select("li > a:first-child")] == [
+        f"Council {number:02}" for number in range(10)
+    ]
+    assert "12 councils record using it in a recipe." in text(soup)
+    assert "Showing the first 10." in text(soup)
