@@ -457,3 +457,65 @@ def test_highlighting_never_splits_an_entity(client, catalogue):
         "<mark>amp</mark>&#x27;s</a>"
     ) in html
     assert "&<mark>" not in html
+
+
+def test_area_and_type_facets_count_matching_live_recipes(page_tree):
+    """Each service area and council type counts the live recipes that match, with the
+    other facet's choice applied, so a count says what ticking that box would show."""
+    from patterns_site.search import search
+    from tests.factories import CouncilTypeFactory, ServiceAreaFactory
+
+    waste = ServiceAreaFactory(slug="waste", name="Waste")
+    roads = ServiceAreaFactory(slug="roads", name="Roads")
+    # Codes of their own: a type with a real code may already be in the reference data.
+    unitary = CouncilTypeFactory(code="QUA", name="Quokka unitary", plural_name="Unitaries")
+    district = CouncilTypeFactory(code="QDI", name="Quokka district", plural_name="Districts")
+    RecipePageFactory(summary="Count quokkas.", service_areas=[waste], serves=[unitary])
+    RecipePageFactory(summary="Feed quokkas.", service_areas=[waste], serves=[district])
+    RecipePageFactory(summary="Move quokkas.", service_areas=[roads], serves=[unitary])
+    RecipePageFactory(summary="Count wombats.", service_areas=[roads], serves=[unitary])
+    RecipePageFactory(
+        summary="Hide quokkas.", service_areas=[roads], serves=[district], live=False, publish=False
+    )
+
+    def facets(**ticked):
+        results = search("quokka", **ticked)
+        return (
+            {option.label: option.count for option in results.service_area_facets},
+            {option.label: option.count for option in results.council_type_facets},
+        )
+
+    assert facets() == ({"Roads": 1, "Waste": 2}, {"Unitaries": 2, "Districts": 1})
+    assert facets(council_types=["QUA"]) == (
+        {"Roads": 1, "Waste": 1},
+        {"Unitaries": 2, "Districts": 1},
+    )
+    assert facets(service_areas=["waste"]) == (
+        {"Roads": 1, "Waste": 2},
+        {"Unitaries": 1, "Districts": 1},
+    )
+
+
+def test_the_search_index_keeps_its_stored_vector_in_step(catalogue):
+    """Migration 0007's stored title-and-body vector is PostgreSQL's own: it follows every
+    write Wagtail makes to the index, so an edited word is found and the old one is not."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored vector is PostgreSQL's")
+    component = catalogue["notify"]
+    component.summary = "Sends quokka alerts."
+    component.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM wagtailsearch_indexentry"
+            " WHERE plumbing_title_body IS DISTINCT FROM title || body"
+        )
+        assert cursor.fetchone()[0] == 0
+    from patterns_site.search import search
+
+    assert [hit.title for hit in search("quokka").hits] == [component.name]
+    component.summary = "Sends wombat alerts."
+    component.save()
+    assert search("quokka").total == 0
+    assert [hit.title for hit in search("wombat").hits] == [component.name]
