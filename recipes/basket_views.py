@@ -47,9 +47,13 @@ def _basket_context(request, basket, **extra) -> dict:
     }
 
 
+def _basket_page_context(request, basket, **extra) -> dict:
+    return _basket_context(request, basket, lines=baskets.basket_page_lines(basket), **extra)
+
+
 @require_safe
 def basket_page(request):
-    return render(request, "basket/basket.html", _basket_context(request, _basket(request)))
+    return render(request, "basket/basket.html", _basket_page_context(request, _basket(request)))
 
 
 @require_safe
@@ -133,7 +137,7 @@ def basket_choices(request):
     if errors:
         if _wants_json(request):
             return JsonResponse({"errors": [error for _, error in errors]}, status=400)
-        context = _basket_context(
+        context = _basket_page_context(
             request, basket, choice_errors=errors, choice_error_map=dict(errors)
         )
         return render(request, "basket/basket.html", context, status=400)
