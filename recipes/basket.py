@@ -580,14 +580,18 @@ def line_required(component: Component, recipe_standard_ids: set[int]):
     return required, recommended
 
 
-def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None) -> Basket:
+def basket_read(
+    *, session, assumptions: Assumptions | None = None, pantry=None, shortlists: bool = True
+) -> Basket:
     """Everything the basket shows: lines with their shortlists and costs, and the totals
     from the cost model. A fixed number of queries whatever the number of lines or the
     size of the catalogue.
 
     pantry (catalogue.selectors.Pantry, for a council's staff) makes every line whose
     component the council already has "already have", unless the user chose otherwise
-    for this basket."""
+    for this basket. shortlists=False leaves the shortlists (and the counts of offerings)
+    out, for a page that shows only what was chosen: ranking them and reading their
+    offerings was two thirds of the architecture page's Python."""
     assumptions = assumptions or Assumptions()
     state = _state(session)
     in_pantry = set(pantry_have([int(key) for key in state["lines"]], pantry))
@@ -636,8 +640,12 @@ def basket_read(*, session, assumptions: Assumptions | None = None, pantry=None)
                 volume_label=label,
             )
         )
-    ranked, counts = ranked_offerings(
-        required_masks, order, preferred=pantry.offering_ids if pantry else frozenset()
+    ranked, counts = (
+        ranked_offerings(
+            required_masks, order, preferred=pantry.offering_ids if pantry else frozenset()
+        )
+        if shortlists
+        else ({}, {})
     )
     chosen_ids = [int(line.choice) for line in drafts if line.choice.isdigit()]
     wanted_ids = {pk for ids in ranked.values() for pk in ids} | set(chosen_ids)

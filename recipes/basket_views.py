@@ -28,11 +28,12 @@ BASKET_CRUMBS = [("Home", "/"), ("Basket", "/basket/")]
 OFFERINGS_PER_PAGE = 20
 
 
-def _basket(request):
+def _basket(request, *, shortlists=True):
     return baskets.basket_read(
         session=request.session,
         assumptions=assumptions_from_request(request),
         pantry=staff_pantry(request),
+        shortlists=shortlists,
     )
 
 
@@ -59,7 +60,7 @@ def basket_page(request):
 @require_safe
 def basket_architecture(request):
     """Each basket recipe's architecture picture, with the products chosen named."""
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     context = _basket_context(request, basket, architectures=baskets.basket_architectures(basket))
     context["page_title"] = "Your architecture"
     context["breadcrumbs"] = [*BASKET_CRUMBS, ("Your architecture", "")]

@@ -656,7 +656,24 @@ def test_basket_pages_make_the_same_number_of_queries_at_2_and_10_lines(recipe_i
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(queries))
+    assert counts[0] == counts[1]
     assert counts[0] <= 15
+
+
+def test_the_architecture_page_reads_no_shortlist(recipe_index):
+    """The pictures name only what was chosen: the page ranks no shortlist, so it makes
+    fewer queries than the basket, the same at 2 and 10 lines."""
+    counts = {}
+    for size in (2, 10):
+        client = Client()
+        basket_with_lines(client, size)
+        for url in ("/basket/", "/basket/architecture/"):
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            counts[url, size] = len(queries)
+    assert counts["/basket/architecture/", 2] == counts["/basket/architecture/", 10]
+    assert counts["/basket/architecture/", 10] < counts["/basket/", 10]
 
 
 # --- your architecture -----------------------------------------------------------------
