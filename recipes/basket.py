@@ -590,8 +590,9 @@ def basket_read(
     pantry (catalogue.selectors.Pantry, for a council's staff) makes every line whose
     component the council already has "already have", unless the user chose otherwise
     for this basket. shortlists=False leaves the shortlists (and the counts of offerings)
-    out, for a page that shows only what was chosen: ranking them and reading their
-    offerings was two thirds of the architecture page's Python."""
+    out, for what shows only the choices and their bills (the pictures, the exports, a
+    saved choice's message): ranking them and reading their offerings was two thirds of
+    the architecture page's Python."""
     assumptions = assumptions or Assumptions()
     state = _state(session)
     in_pantry = set(pantry_have([int(key) for key in state["lines"]], pantry))
@@ -861,7 +862,7 @@ def _range_json(total: Range) -> dict:
 
 def basket_save(*, session, assumptions: Assumptions, pantry=None) -> SavedBasket:
     """Store a read-only snapshot of the session basket under an unguessable id."""
-    basket = basket_read(session=session, assumptions=assumptions, pantry=pantry)
+    basket = basket_read(session=session, assumptions=assumptions, pantry=pantry, shortlists=False)
     return SavedBasket.objects.create(snapshot=basket_snapshot(basket))
 
 

@@ -143,7 +143,7 @@ def basket_choices(request):
         )
         return render(request, "basket/basket.html", context, status=400)
     baskets.basket_set_choices(session=request.session, choices=choices)
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     if len(choices) == 1:
         (component_id,) = choices
         message = _choice_message(basket, component_id)
@@ -198,7 +198,7 @@ def basket_choose(request, component_id):
     baskets.basket_set_choices(
         session=request.session, choices={component_id: form.cleaned_data["offering"]}
     )
-    messages.success(request, _choice_message(_basket(request), component_id))
+    messages.success(request, _choice_message(_basket(request, shortlists=False), component_id))
     return redirect(reverse("basket:basket") + f"#line-{component_id}")
 
 
@@ -207,7 +207,7 @@ def basket_component_offerings(request, component_id):
     """Every public offering of one basket component: search, filter, pages of 20."""
     if component_id not in baskets.basket_component_ids(request.session):
         raise Http404("That component is not in your basket")
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     line = next((line for line in basket.lines if line.component.pk == component_id), None)
     if line is None:
         raise Http404("That component is not in your basket")
@@ -345,7 +345,7 @@ def _csv_response(snapshot: dict, filename: str) -> HttpResponse:
 
 @require_safe
 def basket_json(request):
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     response = JsonResponse(baskets.basket_snapshot(basket), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="basket.json"'
     return response

@@ -660,20 +660,23 @@ def test_basket_pages_make_the_same_number_of_queries_at_2_and_10_lines(recipe_i
     assert counts[0] <= 15
 
 
-def test_the_architecture_page_reads_no_shortlist(recipe_index):
-    """The pictures name only what was chosen: the page ranks no shortlist, so it makes
-    fewer queries than the basket, the same at 2 and 10 lines."""
+@pytest.mark.parametrize(
+    "url", ["/basket/architecture/", "/basket/basket.csv", "/basket/basket.json"]
+)
+def test_what_shows_only_the_choices_reads_no_shortlist(recipe_index, url):
+    """The pictures and the exports name only what was chosen: they rank no shortlist, so
+    they make fewer queries than the basket, the same at 2 and 10 lines."""
     counts = {}
     for size in (2, 10):
         client = Client()
         basket_with_lines(client, size)
-        for url in ("/basket/", "/basket/architecture/"):
-            client.get(url)
+        for page in ("/basket/", url):
+            client.get(page)
             with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            counts[url, size] = len(queries)
-    assert counts["/basket/architecture/", 2] == counts["/basket/architecture/", 10]
-    assert counts["/basket/architecture/", 10] < counts["/basket/", 10]
+                client.get(page)
+            counts[page, size] = len(queries)
+    assert counts[url, 2] == counts[url, 10]
+    assert counts[url, 10] < counts["/basket/", 10]
 
 
 # --- your architecture -----------------------------------------------------------------
