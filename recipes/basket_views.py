@@ -28,11 +28,12 @@ BASKET_CRUMBS = [("Home", "/"), ("Basket", "/basket/")]
 OFFERINGS_PER_PAGE = 20
 
 
-def _basket(request):
+def _basket(request, *, shortlists=True):
     return baskets.basket_read(
         session=request.session,
         assumptions=assumptions_from_request(request),
         pantry=staff_pantry(request),
+        shortlists=shortlists,
     )
 
 
@@ -47,15 +48,19 @@ def _basket_context(request, basket, **extra) -> dict:
     }
 
 
+def _basket_page_context(request, basket, **extra) -> dict:
+    return _basket_context(request, basket, lines=baskets.basket_page_lines(basket), **extra)
+
+
 @require_safe
 def basket_page(request):
-    return render(request, "basket/basket.html", _basket_context(request, _basket(request)))
+    return render(request, "basket/basket.html", _basket_page_context(request, _basket(request)))
 
 
 @require_safe
 def basket_architecture(request):
     """Each basket recipe's architecture picture, with the products chosen named."""
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     context = _basket_context(request, basket, architectures=baskets.basket_architectures(basket))
     context["page_title"] = "Your architecture"
     context["breadcrumbs"] = [*BASKET_CRUMBS, ("Your architecture", "")]
@@ -133,12 +138,12 @@ def basket_choices(request):
     if errors:
         if _wants_json(request):
             return JsonResponse({"errors": [error for _, error in errors]}, status=400)
-        context = _basket_context(
+        context = _basket_page_context(
             request, basket, choice_errors=errors, choice_error_map=dict(errors)
         )
         return render(request, "basket/basket.html", context, status=400)
     baskets.basket_set_choices(session=request.session, choices=choices)
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     if len(choices) == 1:
         (component_id,) = choices
         message = _choice_message(basket, component_id)
@@ -193,7 +198,7 @@ def basket_choose(request, component_id):
     baskets.basket_set_choices(
         session=request.session, choices={component_id: form.cleaned_data["offering"]}
     )
-    messages.success(request, _choice_message(_basket(request), component_id))
+    messages.success(request, _choice_message(_basket(request, shortlists=False), component_id))
     return redirect(reverse("basket:basket") + f"#line-{component_id}")
 
 
@@ -202,7 +207,7 @@ def basket_component_offerings(request, component_id):
     """Every public offering of one basket component: search, filter, pages of 20."""
     if component_id not in baskets.basket_component_ids(request.session):
         raise Http404("That component is not in your basket")
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     line = next((line for line in basket.lines if line.component.pk == component_id), None)
     if line is None:
         raise Http404("That component is not in your basket")
@@ -340,7 +345,7 @@ def _csv_response(snapshot: dict, filename: str) -> HttpResponse:
 
 @require_safe
 def basket_json(request):
-    basket = _basket(request)
+    basket = _basket(request, shortlists=False)
     response = JsonResponse(baskets.basket_snapshot(basket), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="basket.json"'
     return response

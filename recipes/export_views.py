@@ -25,10 +25,12 @@ def _attachment(content, content_type: str, filename: str) -> HttpResponse:
 
 
 def _basket(request):
+    # The exports list the bills, not the shortlists.
     return baskets.basket_read(
         session=request.session,
         assumptions=assumptions_from_request(request),
         pantry=staff_pantry(request),
+        shortlists=False,
     )
 
 

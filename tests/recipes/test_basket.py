@@ -656,7 +656,27 @@ def test_basket_pages_make_the_same_number_of_queries_at_2_and_10_lines(recipe_i
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(queries))
+    assert counts[0] == counts[1]
     assert counts[0] <= 15
+
+
+@pytest.mark.parametrize(
+    "url", ["/basket/architecture/", "/basket/basket.csv", "/basket/basket.json"]
+)
+def test_what_shows_only_the_choices_reads_no_shortlist(recipe_index, url):
+    """The pictures and the exports name only what was chosen: they rank no shortlist, so
+    they make fewer queries than the basket, the same at 2 and 10 lines."""
+    counts = {}
+    for size in (2, 10):
+        client = Client()
+        basket_with_lines(client, size)
+        for page in ("/basket/", url):
+            client.get(page)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(page)
+            counts[page, size] = len(queries)
+    assert counts[url, 2] == counts[url, 10]
+    assert counts[url, 10] < counts["/basket/", 10]
 
 
 # --- your architecture -----------------------------------------------------------------
