@@ -342,6 +342,12 @@ class Estimate:
             return Range(unknown=1)
         return Range(self.low, self.high)
 
+    @property
+    def shows_working(self) -> bool:
+        """False when the working only restates the figure, as for a yearly price:
+        "£9,500 (£9,500 a year)" says nothing twice."""
+        return bool(self.working) and self.working != f"{self.display} a year"
+
 
 def unit_quantity(pricing_unit: str, assumptions: Assumptions, volume: int | None):
     """How many of the priced unit a council buys in a year, and how to say it; None

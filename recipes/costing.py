@@ -50,12 +50,6 @@ def recipe_required_standards(page, standard_order: dict[int, list[int]]) -> dic
         for component_id in dict.fromkeys(page.ingredient_ids("component"))
     }
 
-    @property
-    def shows_working(self) -> bool:
-        """False when the working only restates the figure, as for a yearly price:
-        "£9,500 (£9,500 a year)" says nothing twice."""
-        return bool(self.working) and self.working != f"{self.display} a year"
-
 
 def recipes_costs(pages, assumptions: Assumptions, *, components=None) -> dict[int, RecipeCosts]:
     """Each recipe's costs for the council: three queries for any number of recipes

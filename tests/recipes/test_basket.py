@@ -216,8 +216,9 @@ def test_options_show_conformance_to_the_standards_the_recipe_requires(client, s
 
 def test_option_hint_reads_as_sentences_without_stray_punctuation(client, shop):
     """Each product's hint names its supplier, then its price, then its cost at your
-    scale, without a full stop left over after the sample label and without the yearly
-    price said twice; recommended standards are left to the compare page."""
+    scale with its working, without a full stop left over after the sample label and
+    without the yearly price said twice; recommended standards are left to the compare
+    page."""
     add(client, shop["bins"])
     section = line_section(client.get("/basket/"), shop["notify"])
 
@@ -228,6 +229,8 @@ def test_option_hint_reads_as_sentences_without_stray_punctuation(client, shop):
         assert "UK GDPR" not in hint, hint
         figure = hint.split("Yearly at your scale: ", 1)[1]
         assert f"({figure.split(' (')[0]} a year)" not in figure, hint
+    # A price per text or per user shows how the yearly figure was reached.
+    assert any(" × " in hint.split("Yearly at your scale: ", 1)[1] for hint in hints), hints
 
 
 def test_choosing_an_offering_costs_the_line_at_the_default_population(client, shop):
